@@ -1,0 +1,91 @@
+"""YAML loading that remembers the line of every mapping and key, so errors can point at them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import DataError, Problem
+
+__all__ = ["LocatedDict", "dump", "load"]
+
+
+class LocatedDict(dict[str, Any]):
+    """A mapping read from YAML that knows the line it starts on and the line of each key."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        """Return the line of ``key``, or of the mapping itself when the key is absent."""
+        return self.key_lines.get(key, self.line)
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader that builds :class:`LocatedDict` mappings and refuses duplicate keys."""
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
+    loader.flatten_mapping(node)
+    mapping = LocatedDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, str):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} is not a string: quote it", key_node.start_mark
+            )
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} appears twice in the same mapping (first on line "
+                f"{mapping.key_lines[key]}): keep one", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = line
+    return mapping
+
+
+def _construct_timestamp_as_text(loader: _Loader, node: yaml.ScalarNode) -> str:
+    # Dates stay the text the curator wrote: "2023-02" and "2023-02-01" must not become different types.
+    return str(loader.construct_scalar(node))
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)  # type: ignore[arg-type]
+
+
+def load(path: Path, *, label: str | None = None) -> Any:
+    """Load a YAML file, raising :class:`DataError` with the file and line on any syntax error.
+
+    Args:
+        path: the file to read.
+        label: how to name the file in messages (defaults to the path).
+
+    Raises:
+        DataError: the file is not valid UTF-8 YAML.
+    """
+    name = label or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise DataError([Problem(f"not UTF-8 ({err.reason} at byte {err.start}): save it as UTF-8",
+                                 file=name)]) from err
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else None
+        what = " ".join(str(p) for p in (err.context, err.problem) if p)
+        raise DataError([Problem(f"not valid YAML: {what}; check the indentation and quoting there",
+                                 file=name, line=line)]) from err
+    except yaml.YAMLError as err:
+        raise DataError([Problem(f"not valid YAML: {err}", file=name)]) from err
+
+
+def dump(data: Any) -> str:
+    """Dump data as block-style YAML with keys in the given order and text kept readable."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110, default_flow_style=False)

@@ -1,0 +1,240 @@
+"""The ``kg`` command: a thin click layer over the library.
+
+Exit codes: 0 ok, 1 invalid data, 2 usage or runtime error. Errors print as ``Error: ...`` on stderr, with a
+traceback only under ``--debug``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import DataError, KGError, UsageError
+from .vocab import DocumentKind
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_DATA_HELP = "Data folder: documents, claims, entities.yaml. [env KG_DATA; default ./data]"
+_STORE_HELP = "Store folder. [env KG_STORE; default ./.kg/store]"
+
+
+def _data_option(func: F) -> F:
+    return click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+                        envvar="KG_DATA", default=Path("data"), show_envvar=False, help=_DATA_HELP)(func)
+
+
+def _store_option(func: F) -> F:
+    return click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+                        envvar="KG_STORE", default=Path(".kg/store"), help=_STORE_HELP)(func)
+
+
+def _err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="kg")
+@click.option("--debug", is_flag=True, envvar="KG_DEBUG", help="Show tracebacks on errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """A knowledge graph of what health documents claim, how strongly, and on what evidence.
+
+    \b
+    Typical session:
+      kg add article.txt --title "..." --kind web-article   # put a document in data/
+      (curate data/claims/ID.yaml)                           # its claims, each with quote and offsets
+      kg build                                               # data/ -> .kg/store
+      kg validate                                            # SHACL + anchoring + vocabulary
+      kg stats                                               # what the store holds
+      kg export --format trig --out graph.trig
+    """
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--title", required=True, help="The document's title.")
+@click.option("--kind", required=True, type=click.Choice([k.value for k in DocumentKind]),
+              help="The genre of the document.")
+@click.option("--source", help="Where it came from: a URL or a description.")
+@click.option("--date", help="Publication date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--retrieved", help="Date the text was captured: YYYY-MM-DD.")
+@click.option("--licence", "--license", "licence", help="Licence or terms the text is used under.")
+@click.option("--id", "doc_id", help="Document id (default: derived from the file name).")
+@click.option("--max-bytes", type=click.IntRange(min=1), envvar="KG_MAX_DOCUMENT_BYTES", default=None,
+              help="Refuse files larger than this. [env KG_MAX_DOCUMENT_BYTES; default 10 MiB]")
+@_data_option
+def add(path: Path, title: str, kind: str, source: str | None, date: str | None, retrieved: str | None,
+        licence: str | None, doc_id: str | None, max_bytes: int | None, data_dir: Path) -> None:
+    """Add a UTF-8 text document to the data folder, keeping its text byte for byte.
+
+    Prints the new document's id. Adding a text that is already there (same SHA-256) changes nothing.
+
+    \b
+    Example:
+      kg add article.txt --title "What is Ketamine Treatment?" --kind web-article \\
+         --licence "quoted for analysis"
+    """
+    from .documents import DEFAULT_MAX_BYTES, add_document
+
+    result = add_document(data_dir, path, title=title, kind=DocumentKind(kind), source=source, date=date,
+                          retrieved=retrieved, licence=licence, doc_id=doc_id,
+                          max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+    _err(result.message)
+    click.echo(result.id)
+
+
+def _progress(label: str) -> Callable[[Iterable[Any]], Iterable[Any]]:
+    def wrap(items: Iterable[Any]) -> Iterable[Any]:
+        from tqdm import tqdm
+
+        sized = list(items)
+        # Only long builds get a bar; tqdm hides it by itself when stderr is not a terminal.
+        return tqdm(sized, desc=label, unit="claim", disable=None if len(sized) > 500 else True,
+                    file=sys.stderr)
+
+    return wrap
+
+
+@cli.command()
+@_data_option
+@_store_option
+@click.option("--include-proposed", is_flag=True, help="Also build claims still marked 'status: proposed'.")
+def build(data_dir: Path, store_dir: Path, include_proposed: bool) -> None:
+    """Build the store from the data folder: both views of every claim.
+
+    The new store replaces the old one only once complete: a failed build leaves the previous store as it
+    was. Building twice from the same data gives the same store.
+    """
+    from .build import corpus_quads
+    from .corpus import load_corpus
+    from .store import write_store
+
+    started = time.perf_counter()
+    corpus = load_corpus(data_dir, include_proposed=include_proposed)
+    count = write_store(store_dir, corpus_quads(corpus, progress=_progress("building")))
+    _err(f"built {store_dir}: {len(corpus.documents)} documents, {len(corpus.entities)} entities, "
+         f"{len(corpus.claims)} claims, {count:,} quads in {time.perf_counter() - started:.2f} s")
+
+
+@cli.command()
+@_data_option
+@click.option("--include-proposed", is_flag=True, help="Also check claims still marked 'status: proposed'.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the SHACL validation report (Turtle) to this file.")
+def validate(data_dir: Path, include_proposed: bool, report_path: Path | None) -> None:
+    """Check the data: anchoring of every quote, SHACL shapes, and the vocabulary.
+
+    Prints each problem with its file:line and claim id. Exit 0 when clean, 1 when not.
+    """
+    from .validate import validate as run
+
+    report = run(data_dir, include_proposed=include_proposed)
+    if report_path is not None and report.shacl is not None:
+        report.shacl.serialize(report_path, format="turtle")
+    if report.problems:
+        raise DataError(report.problems)
+    _err(f"valid: {report.claims} claims anchored, shapes conform, every term defined")
+
+
+@cli.command()
+@_store_option
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def stats(store_dir: Path, as_json: bool) -> None:
+    """Count documents, claims by category, modality, polarity and citation status, and quads."""
+    from .stats import store_stats
+    from .store import open_store
+
+    with open_store(store_dir) as store:
+        result = store_stats(store)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2))
+        return
+    click.echo(f"documents         {result.documents}")
+    click.echo(f"claims            {result.claims}")
+    click.echo(f"nanopublications  {result.nanopublications}")
+    click.echo(f"named graphs      {result.named_graphs}")
+    click.echo(f"quads             {result.quads:,}")
+    for facet, counts in result.by_facet.items():
+        click.echo(f"{facet}:")
+        for value, count in counts.items():
+            click.echo(f"  {value:<22}{count}")
+
+
+@cli.command()
+@_store_option
+@click.option("--format", "fmt", type=click.Choice(["trig", "nquads"]), required=True,
+              help="trig or nquads: the whole dataset, both views.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write ('-' for standard output).")
+def export(store_dir: Path, fmt: str, out: Path) -> None:
+    """Export the whole dataset (default graph and every nanopublication graph).
+
+    Output is sorted, so the same store always gives the same bytes. The file is written under a temporary
+    name and renamed only when complete.
+    """
+    from .store import ExportFormat, open_store, sorted_quads, write_quads
+
+    export_format = ExportFormat(fmt)
+    with open_store(store_dir) as store:
+        quads = sorted_quads(store)
+    if str(out) == "-":
+        write_quads(quads, sys.stdout.buffer, export_format)
+        return
+    out = out.resolve()
+    if not out.parent.is_dir():
+        raise UsageError(f"cannot write {out}: the folder {out.parent} does not exist")
+    handle = tempfile.NamedTemporaryFile(dir=out.parent, prefix=f".{out.name}.", delete=False)
+    try:
+        with handle:
+            write_quads(quads, handle, export_format)
+        os.replace(handle.name, out)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    _err(f"wrote {len(quads):,} quads to {out}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or bool(os.environ.get("KG_DEBUG"))
+    try:
+        cli.main(args=argv, prog_name="kg", standalone_mode=False)
+    except click.exceptions.Abort:
+        _err("Aborted.")
+        return 130
+    except click.ClickException as err:
+        err.show()
+        return err.exit_code
+    except KGError as err:
+        if debug:
+            raise
+        problems = getattr(err, "problems", None)
+        if problems and len(problems) > 1:
+            _err(f"Error: {len(problems)} problems:")
+            for problem in problems:
+                _err(f"  {problem}")
+        else:
+            _err(f"Error: {err}")
+        return err.exit_code
+    except click.exceptions.Exit as err:
+        return err.exit_code
+    except OSError as err:
+        if debug:
+            raise
+        _err(f"Error: {err}")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

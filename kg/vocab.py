@@ -1,0 +1,222 @@
+"""Namespaces, the prefix map, and the closed value sets of the claim model.
+
+Each closed value set is an enum whose values are the spellings curators write in claims files and whose
+``iri`` is the term the ontology defines for it.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import curies
+
+__all__ = [
+    "BIOLINK",
+    "CEKG",
+    "ENT",
+    "PREFIXES",
+    "Bound",
+    "Category",
+    "CitationStatus",
+    "CurationMethod",
+    "DocumentKind",
+    "EntityType",
+    "Modality",
+    "Polarity",
+    "converter",
+]
+
+BASE = "https://w3id.org/cekg/"
+CEKG = BASE + "vocab#"
+ENT = BASE + "id/entity/"
+ID = BASE + "id/"
+BIOLINK = "https://w3id.org/biolink/vocab/"
+OBO = "http://purl.obolibrary.org/obo/"
+
+#: The one prefix map of the project: every CURIE is expanded and compressed through it.
+PREFIXES: dict[str, str] = {
+    "cekg": CEKG,
+    "ent": ENT,
+    "CHEBI": OBO + "CHEBI_",
+    "MONDO": OBO + "MONDO_",
+    "HP": OBO + "HP_",
+    "GO": OBO + "GO_",
+    "ECO": OBO + "ECO_",
+    "RO": OBO + "RO_",
+    "MESH": "http://id.nlm.nih.gov/mesh/",
+    "DRUGBANK": "https://go.drugbank.com/drugs/",
+    "pubchem.compound": "https://pubchem.ncbi.nlm.nih.gov/compound/",
+    "wikidata": "http://www.wikidata.org/entity/",
+    "ror": "https://ror.org/",
+    "HGNC": "https://identifiers.org/hgnc:",
+    "ICD10CM": "https://icd.codes/icd10cm/",
+    "SNOMEDCT": "http://snomed.info/id/",
+    "RXNORM": "http://purl.bioontology.org/ontology/RXNORM/",
+    "UNII": "https://precision.fda.gov/uniisearch/srs/unii/",
+    "biolink": BIOLINK,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "np": "http://www.nanopub.org/nschema#",
+    "npx": "http://purl.org/nanopub/x/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "schema": "http://schema.org/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "void": "http://rdfs.org/ns/void#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+}
+
+converter = curies.Converter.from_prefix_map(PREFIXES)
+
+
+class _Term(str, Enum):
+    """A closed value set whose members name an ontology term."""
+
+    @property
+    def iri(self) -> str:
+        """Return the ontology IRI of this value."""
+        return CEKG + _camel(self.value)
+
+    @classmethod
+    def allowed(cls) -> str:
+        """Return the allowed spellings, for error messages."""
+        return ", ".join(m.value for m in cls)
+
+
+def _camel(value: str) -> str:
+    return "".join(part.capitalize() for part in value.split("-"))
+
+
+class Category(_Term):
+    """What a claim is about."""
+
+    PREVALENCE = "prevalence"
+    PRESENTATION = "presentation"
+    MECHANISM = "mechanism"
+    EFFICACY = "efficacy"
+    ADVERSE_EFFECT = "adverse-effect"
+    REGULATORY_STATUS = "regulatory-status"
+    ACCESS_AND_COST = "access-and-cost"
+    INDICATION = "indication"
+    HISTORY = "history"
+    RESEARCH_STATUS = "research-status"
+
+
+class Polarity(_Term):
+    """Whether the document affirms or denies the claim's content."""
+
+    AFFIRMED = "affirmed"
+    NEGATED = "negated"
+
+
+class Modality(_Term):
+    """How strongly the document commits to the claim."""
+
+    ASSERTED = "asserted"
+    HEDGED = "hedged"
+    SPECULATIVE = "speculative"
+
+
+class CitationStatus(_Term):
+    """What evidence the document gives for the claim."""
+
+    TRACEABLE = "traceable"
+    NAMED_UNREFERENCED = "named-unreferenced"
+    NONE = "none"
+
+    @property
+    def iri(self) -> str:
+        return CEKG + {"traceable": "TraceableReference", "named-unreferenced": "NamedUnreferenced",
+                       "none": "NoCitation"}[self.value]
+
+    @property
+    def eco(self) -> str:
+        """Return the ECO evidence code: traceable author statement, else non-traceable author statement."""
+        return OBO + ("ECO_0000033" if self is CitationStatus.TRACEABLE else "ECO_0000034")
+
+
+class CurationMethod(_Term):
+    """How a claim came into the claims file."""
+
+    MANUAL = "manual"
+    TEXT_MINING = "text-mining"
+
+    @property
+    def iri(self) -> str:
+        return CEKG + {"manual": "ManualCuration", "text-mining": "TextMining"}[self.value]
+
+    @property
+    def eco(self) -> str:
+        """Return the ECO code: manual assertion, or automatic assertion for text mining."""
+        return OBO + ("ECO_0000218" if self is CurationMethod.MANUAL else "ECO_0000203")
+
+
+class Bound(_Term):
+    """How a reported number bounds the true value ("over 39 million")."""
+
+    EXACTLY = "exactly"
+    ABOUT = "about"
+    OVER = "over"
+    UNDER = "under"
+    AT_LEAST = "at-least"
+    AT_MOST = "at-most"
+
+    @property
+    def iri(self) -> str:
+        return CEKG + "Bound" + _camel(self.value)
+
+
+class DocumentKind(_Term):
+    """The genre of a document, which weighs on how its claims are read."""
+
+    WEB_ARTICLE = "web-article"
+    MARKETING_PAGE = "marketing-page"
+    DRUG_LABEL = "drug-label"
+    REGULATORY_DECISION = "regulatory-decision"
+    ABSTRACT = "abstract"
+    NEWS = "news"
+
+
+class EntityType(_Term):
+    """The kind of thing an entity is; each maps to a Biolink category."""
+
+    DRUG = "drug"
+    CHEMICAL = "chemical"
+    DISEASE = "disease"
+    PHENOTYPE = "phenotype"
+    MOLECULAR_ENTITY = "molecular-entity"
+    PROCEDURE = "procedure"
+    ORGANIZATION = "organization"
+    AGENT = "agent"
+    STUDY = "study"
+    PLACE = "place"
+    POPULATION = "population"
+    CONCEPT = "concept"
+
+    @property
+    def iri(self) -> str:
+        """Return the Biolink category used as the entity's ``rdf:type``."""
+        return BIOLINK + {
+            "drug": "Drug",
+            "chemical": "ChemicalEntity",
+            "disease": "Disease",
+            "phenotype": "PhenotypicFeature",
+            "molecular-entity": "MacromolecularComplex",
+            "procedure": "Procedure",
+            "organization": "Agent",
+            "agent": "Agent",
+            "study": "Study",
+            "place": "GeographicLocation",
+            "population": "PopulationOfIndividualOrganisms",
+            "concept": "NamedThing",
+        }[self.value]
+
+    @property
+    def is_agent(self) -> bool:
+        """Whether a claim can be attributed to an entity of this type."""
+        return self in (EntityType.ORGANIZATION, EntityType.AGENT, EntityType.STUDY)
