@@ -136,8 +136,8 @@ def _load_file(
     if document.text_sha256 != document.sha256 or recorded != document.text_sha256:
         count = len(raw.get("claims") or [])
         problems.append(Problem(
-            f"document {doc_id!r} changed after its claims were curated (text SHA-256 {document.text_sha256[:12]}"
-            f"..., claims curated against {str(recorded)[:12]}...): its {count} claims are orphaned. Restore the "
+            f"document {doc_id!r} changed after its claims were curated (text SHA-256 {document.text_sha256}"
+            f", claims curated against {recorded}): its {count} claims are orphaned. Restore the "
             "original text, or re-add the new text as a new document and re-anchor the claims to it",
             file=name, line=raw.line_of("document_sha256")))
         return []
