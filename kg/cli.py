@@ -99,8 +99,9 @@ def _progress(label: str) -> Callable[[Iterable[Any]], Iterable[Any]]:
 
         sized = list(items)
         # Only long builds get a bar; tqdm hides it by itself when stderr is not a terminal.
-        return tqdm(sized, desc=label, unit="claim", disable=None if len(sized) > 500 else True,
-                    file=sys.stderr)
+        bar: Iterable[Any] = tqdm(sized, desc=label, unit="claim", disable=None if len(sized) > 500 else True,
+                                  file=sys.stderr)
+        return bar
 
     return wrap
 
@@ -193,13 +194,13 @@ def export(store_dir: Path, fmt: str, out: Path) -> None:
     out = out.resolve()
     if not out.parent.is_dir():
         raise UsageError(f"cannot write {out}: the folder {out.parent} does not exist")
-    handle = tempfile.NamedTemporaryFile(dir=out.parent, prefix=f".{out.name}.", delete=False)
+    descriptor, partial = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
     try:
-        with handle:
+        with os.fdopen(descriptor, "wb") as handle:
             write_quads(quads, handle, export_format)
-        os.replace(handle.name, out)
+        os.replace(partial, out)
     except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
+        Path(partial).unlink(missing_ok=True)
         raise
     _err(f"wrote {len(quads):,} quads to {out}")
 

@@ -163,15 +163,15 @@ def add_document(
     if target.exists():
         raise UsageError(f"a different document already has the id {new_id!r} ({target}): "
                          "choose another with --id")
-    meta: dict[str, object] = {"id": new_id, "title": title, "kind": kind.value, "sha256": digest,
+    record: dict[str, object] = {"id": new_id, "title": title, "kind": kind.value, "sha256": digest,
                                "media_type": "text/plain"}
     for key, value in (("source", source), ("date", date), ("retrieved", retrieved), ("licence", licence)):
         if value:
-            meta[key] = value
-    meta["original"] = path.name
+            record[key] = value
+    record["original"] = path.name
     links = find_links(text)
     if links:
-        meta["links"] = [
+        record["links"] = [
             {"url": link.url, "start": link.start, "end": link.end, "promotional": link.promotional}
             | ({"reason": link.reason} if link.reason else {})
             for link in links
@@ -180,7 +180,7 @@ def add_document(
     staging = Path(tempfile.mkdtemp(prefix=f".adding-{new_id}-", dir=documents))
     try:
         (staging / "text.txt").write_bytes(text.encode("utf-8"))
-        (staging / "meta.yaml").write_text(_yaml.dump(meta), encoding="utf-8")
+        (staging / "meta.yaml").write_text(_yaml.dump(record), encoding="utf-8")
         os.replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -253,7 +253,7 @@ def _document(folder: Path, meta: _yaml.LocatedDict, name: str) -> Document:
             line = entry.line if isinstance(entry, _yaml.LocatedDict) else meta.line_of("links")
             raise DataError([Problem("a link needs url, start and end", file=name, line=line)]) from None
     return Document(
-        id=folder.name, title=str(meta["title"]), kind=DocumentKind(kind), sha256=str(meta["sha256"]),
+        id=folder.name, title=str(meta["title"]), kind=DocumentKind(str(kind)), sha256=str(meta["sha256"]),
         text=text, text_sha256=sha256_text(text), media_type=str(meta.get("media_type", "text/plain")),
         source=meta.get("source"), date=_text(meta.get("date")), retrieved=_text(meta.get("retrieved")),
         licence=meta.get("licence"), original=meta.get("original"), links=tuple(links),

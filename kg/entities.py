@@ -43,9 +43,9 @@ def load_entities(data_dir: Path) -> dict[str, Entity]:
         if found is None:
             continue
         if found.iri in entities:
-            problems.append(Problem(f"entity {found.curie} is defined twice (first on line "
-                                    f"{entities[found.iri].location.line if entities[found.iri].location else '?'}"
-                                    "): merge the two", file=name, line=item.line))
+            first = entities[found.iri].location
+            problems.append(Problem(f"entity {found.curie} is defined twice (first at {first}): merge the two",
+                                    file=name, line=item.line))
             continue
         entities[found.iri] = found
     if problems:

@@ -46,8 +46,9 @@ def store_stats(store: ox.Store) -> Stats:
 
     by_facet = {}
     for facet in _FACETS:
-        counter = Counter(_local(q.object.value) for q in
-                          store.quads_for_pattern(None, ox.NamedNode(CEKG + facet), None, default))
+        counter = Counter(_local(str(q.object.value)) for q in
+                          store.quads_for_pattern(None, ox.NamedNode(CEKG + facet), None, default)
+                          if isinstance(q.object, ox.NamedNode))
         by_facet[facet] = dict(sorted(counter.items()))
     return Stats(
         documents=count_type(CEKG + "Document", default),

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import IO
 
@@ -26,7 +26,7 @@ _PREVIOUS = ".previous"
 _BUILDING = ".building-"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     """Whole-dataset serialisations."""
 
     TRIG = "trig"

@@ -94,16 +94,16 @@ def vocabulary_problems(quads: Sequence[ox.Quad]) -> list[Problem]:
     defined = _defined_terms(quads)
     undefined: dict[str, str] = {}
     for quad in quads:
-        positions = [("predicate", quad.predicate)]
+        positions: list[tuple[str, object]] = [("predicate", quad.predicate)]
         if quad.predicate.value == RDF_TYPE:
             positions.append(("class", quad.object))
         for term in (quad.subject, quad.object):
             if isinstance(term, ox.NamedNode) and term.value.startswith(CEKG):
                 positions.append(("term", term))
-        for role, term in positions:
-            if not isinstance(term, ox.NamedNode):
+        for role, candidate in positions:
+            if not isinstance(candidate, ox.NamedNode):
                 continue
-            iri = term.value
+            iri = candidate.value
             if iri.startswith(CEKG):
                 if iri not in defined:
                     undefined.setdefault(iri, role)

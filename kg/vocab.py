@@ -6,7 +6,7 @@ Each closed value set is an enum whose values are the spellings curators write i
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 import curies
 
@@ -74,7 +74,7 @@ PREFIXES: dict[str, str] = {
 converter = curies.Converter.from_prefix_map(PREFIXES)
 
 
-class _Term(str, Enum):
+class _Term(StrEnum):
     """A closed value set whose members name an ontology term."""
 
     @property
