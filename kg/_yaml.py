@@ -77,7 +77,9 @@ def load(path: Path, *, label: str | None = None) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
+        # An unclosed quote is best located where it opens, not where the scanner gave up.
+        opened = isinstance(err, yaml.scanner.ScannerError) and err.context_mark is not None
+        mark = err.context_mark if opened else (err.problem_mark or err.context_mark)
         line = mark.line + 1 if mark else None
         what = " ".join(str(p) for p in (err.context, err.problem) if p)
         raise DataError([Problem(f"not valid YAML: {what}; check the indentation and quoting there",

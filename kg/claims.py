@@ -133,8 +133,14 @@ def _load_file(
         problems.append(Problem(f"'document_sha256' is missing: set it to {document.sha256}", file=name,
                                 line=raw.line))
         return []
+    listed = raw.get("claims")
     if document.text_sha256 != document.sha256 or recorded != document.text_sha256:
-        count = len(raw.get("claims") or [])
+        items: list[Any] = listed if isinstance(listed, list) else []
+        count = len(items)
+        # The orphaned claims still exist: links to them are not errors of their own.
+        for item in items:
+            if isinstance(item, _yaml.LocatedDict) and item.get("id") is not None:
+                seen.setdefault(str(item["id"]), Location(name, item.line))
         problems.append(Problem(
             f"document {doc_id!r} changed after its claims were curated (text SHA-256 {document.text_sha256}"
             f", claims curated against {recorded}): its {count} claims are orphaned. Restore the "
@@ -142,12 +148,11 @@ def _load_file(
             file=name, line=raw.line_of("document_sha256")))
         return []
     curation = _curation(raw.get("curation"), name, raw.line_of("curation"), problems)
-    items = raw.get("claims")
-    if not isinstance(items, list):
+    if not isinstance(listed, list):
         problems.append(Problem("'claims' must be a list of claims", file=name, line=raw.line_of("claims")))
         return []
     claims = []
-    for item in items:
+    for item in listed:
         claim = _claim(item, name, document, entities, curation, seen, problems)
         if claim is not None:
             claims.append(claim)
@@ -368,7 +373,8 @@ def _closest(text: str, quote: str) -> str:
     matcher = difflib.SequenceMatcher(None, text, quote, autojunk=len(text) > 20000)
     match = matcher.find_longest_match(0, len(text), 0, len(quote))
     start = max(0, match.a - match.b)
-    best, best_ratio = text[start: start + len(quote)], 0.0
+    best = text[start: start + len(quote)]
+    best_ratio = difflib.SequenceMatcher(None, best, quote).ratio()
     step = max(1, len(quote) // 10)
     for offset in range(max(0, start - len(quote)), min(len(text), start + len(quote)), step):
         window = text[offset: offset + len(quote)]

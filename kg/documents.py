@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import _yaml
-from .errors import DataError, DocumentError, NotFoundError, Problem, UsageError
+from .errors import DataError, DocumentError, NotFoundError, Problem, StoreError, UsageError
 from .model import Document, Link, Location
 from .vocab import DocumentKind
 
@@ -181,7 +181,12 @@ def add_document(
     try:
         (staging / "text.txt").write_bytes(text.encode("utf-8"))
         (staging / "meta.yaml").write_text(_yaml.dump(record), encoding="utf-8")
+        staging.chmod(0o755)  # mkdtemp makes it private; a document folder is as readable as its data folder
         os.replace(staging, target)
+    except OSError as err:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise StoreError(f"cannot save document {new_id!r} into {documents}: {err.strerror or err}; nothing was "
+                         "added") from err
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -70,6 +70,7 @@ def write_store(store_dir: Path, quads: Iterable[ox.Quad]) -> int:
         store.flush()
         count = len(store)
         del store
+        staging.chmod(0o755)
         previous = store_dir.with_name(store_dir.name + _PREVIOUS)
         if store_dir.exists():
             os.replace(store_dir, previous)

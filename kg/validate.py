@@ -32,7 +32,7 @@ SKOS_DEFINITION = PREFIXES["skos"] + "definition"
 #: Vocabularies whose terms may appear as predicates and classes beside the project's own.
 STANDARD_NAMESPACES = tuple(PREFIXES[p] for p in (
     "rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "prov", "oa", "np", "npx", "biolink", "schema", "foaf",
-    "dcat", "void", "sh",
+    "dcat", "void", "vann", "sh",
 ))
 
 

@@ -68,6 +68,7 @@ PREFIXES: dict[str, str] = {
     "schema": "http://schema.org/",
     "dcat": "http://www.w3.org/ns/dcat#",
     "void": "http://rdfs.org/ns/void#",
+    "vann": "http://purl.org/vocab/vann/",
     "foaf": "http://xmlns.com/foaf/0.1/",
 }
 

@@ -6,12 +6,15 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 import rdflib
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 Key = tuple[str, str, str, str]
 
 
 def _term(term: object) -> str:
+    if isinstance(term, ox.DefaultGraph) or term is None or term == DATASET_DEFAULT_GRAPH_ID:
+        return "DEFAULT"
     if isinstance(term, ox.NamedNode | rdflib.URIRef):
         return f"<{term.value if isinstance(term, ox.NamedNode) else term}>"
     if isinstance(term, ox.Literal):
@@ -24,8 +27,6 @@ def _term(term: object) -> str:
             return f'"{term}"@{term.language}'
         datatype = str(term.datatype) if term.datatype else XSD_STRING
         return f'"{term}"' if datatype == XSD_STRING else f'"{term}"^^<{datatype}>'
-    if isinstance(term, ox.DefaultGraph) or term is None or str(term) == "urn:x-rdflib:default":
-        return "DEFAULT"
     raise TypeError(f"blank nodes and other terms are not expected here: {term!r}")
 
 
