@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 KG     := $(BIN)/kg
 
-.PHONY: run test install system-deps lint clean
+.PHONY: run test install system-deps lint canonical clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ test: install system-deps
 lint: install
 	$(BIN)/ruff check kg tests
 	$(BIN)/mypy
+
+canonical: install
+	$(BIN)/python -m kg.canonical ontology/cekg.ttl ontology/shapes.ttl
 
 clean:
 	rm -rf .kg build dist *.egg-info

@@ -98,14 +98,14 @@ def document_quads(document: Document) -> list[ox.Quad]:
     if document.date:
         add(doc, _n("dcterms", "date"), _date(document.date))
     if document.retrieved:
-        add(doc, _c("retrieved"), _date(document.retrieved))
+        add(doc, _c("dateRetrieved"), _date(document.retrieved))
     if document.licence:
         add(doc, _n("dcterms", "rights"), _string(document.licence))
     for link in document.links:
         node = ox.NamedNode(iris.link_iri(document.sha256, link.url, link.start))
         add(doc, _c("outboundLink"), node)
         add(node, RDF_TYPE, _c("OutboundLink"))
-        add(node, _c("target"), _url(link.url))
+        add(node, _c("linkTarget"), _url(link.url))
         add(node, _c("promotional"), ox.Literal("true" if link.promotional else "false",
                                                 datatype=ox.NamedNode(XSD + "boolean")))
         add(node, _n("oa", "start"), _number(link.start))
@@ -153,7 +153,7 @@ def _claim_content(add: _Sink, claim: Claim, node: ox.NamedNode, document: ox.Na
         if q.unit:
             add(quantity, _c("unit"), _string(q.unit))
         if q.population:
-            add(quantity, _c("population"), _string(q.population))
+            add(quantity, _c("populationDescription"), _string(q.population))
         if q.place:
             add(quantity, _c("place"), ox.NamedNode(q.place))
         if q.year is not None:
@@ -175,8 +175,6 @@ def _claim_content(add: _Sink, claim: Claim, node: ox.NamedNode, document: ox.Na
             add(node, _c(key), ox.NamedNode(value))
     if claim.route:
         add(node, _c("route"), _string(claim.route))
-    if claim.polarity is Polarity.AFFIRMED and claim.object is not None:
-        add(ox.NamedNode(claim.subject), ox.NamedNode(claim.predicate), ox.NamedNode(claim.object))
 
 
 def _anchor(add: _Sink, claim: Claim, node: ox.NamedNode, document: ox.NamedNode) -> ox.NamedNode:
@@ -214,9 +212,12 @@ def claim_quads(claim: Claim, ids: dict[str, str]) -> list[ox.Quad]:
                                             for g in ("head", "assertion", "provenance", "pubinfo"))
     curator = ox.NamedNode(iris.agent_iri(claim.curation.curator))
 
-    # Statement view.
+    # Statement view, with the direct edge that keeps simple questions simple: affirmed claims only, and only
+    # here, never in a nanopublication's assertion, where it would read as the curator's own statement of fact.
     add = _sink(out, _DEFAULT)
     _claim_content(add, claim, node, document)
+    if claim.polarity is Polarity.AFFIRMED and claim.object is not None:
+        add(ox.NamedNode(claim.subject), ox.NamedNode(claim.predicate), ox.NamedNode(claim.object))
     anchor = _anchor(add, claim, node, document)
     add(node, _c("anchor"), anchor)
     add(node, _c("curationMethod"), ox.NamedNode(claim.curation.method.iri))

@@ -139,7 +139,10 @@ def shacl_problems(default_graph: Sequence[ox.Quad], corpus: Corpus) -> tuple[rd
         path = report.value(result, sh.resultPath)
         message = report.value(result, sh.resultMessage)
         value = report.value(result, sh.value)
-        claim, location = _locate(focus, locations)
+        # Graph-wide constraints report on a document and name the offending node as the value.
+        claim, location = _locate(str(value), locations) if isinstance(value, rdflib.URIRef) else (None, None)
+        if claim is None:
+            claim, location = _locate(focus, locations)
         text = f"{message or 'violates a shape'}"
         if path is not None:
             text += f" (property {_short(str(path))})"

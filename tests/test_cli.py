@@ -1,0 +1,77 @@
+"""The command line: help on every command, the main job end to end, resources found from any folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from kg.cli import cli, main
+
+from .conftest import DATA, REPO
+
+COMMANDS = sorted(cli.commands)
+
+
+def test_the_foundation_commands_exist() -> None:
+    assert {"add", "build", "validate", "stats", "export"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Usage: kg {command} [OPTIONS]")
+    if command not in ("add",):
+        assert "--data" in out or "--store" in out
+
+
+def test_build_validate_stats_from_another_folder_through_the_environment(tmp_path: Path) -> None:
+    """The installed command finds the ontology and shapes wherever it runs; data and store come from the env."""
+    env = {**os.environ, "KG_DATA": str(DATA), "KG_STORE": str(tmp_path / "store")}
+    kg = [sys.executable, "-m", "kg.cli"]
+    for args in (["build"], ["validate"], ["stats"]):
+        done = subprocess.run([*kg, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+    assert "claims            68" in done.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+
+
+def test_errors_are_one_line_without_traceback_and_exit_2(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "kg.cli", "stats", "--store", str(tmp_path / "none")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.startswith("Error: no store at ")
+    assert "run `kg build` first" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_export_to_stdout_is_sorted_nquads(built_store: Path, capsys: pytest.CaptureFixture[bytes]) -> None:
+    done = subprocess.run([sys.executable, "-m", "kg.cli", "export", "--store", str(built_store), "--format",
+                           "nquads", "--out", "-"], capture_output=True, timeout=60)
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert lines == sorted(lines) and len(lines) > 5000
+
+
+def test_export_into_a_missing_folder_is_a_usage_error(built_store: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "no" / "such" / "graph.trig"
+    assert main(["export", "--store", str(built_store), "--format", "trig", "--out", str(out)]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert not out.parent.exists()
+
+
+def test_wheel_carries_the_ontology_shapes_and_context(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                           "-w", str(tmp_path), str(REPO)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    wheel = next(tmp_path.glob("*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for resource in ("cekg.ttl", "shapes.ttl", "context.jsonld"):
+        assert f"kg/_resources/ontology/{resource}" in names
+    assert "kg/py.typed" in names
