@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .vocab import CEKG, PREFIXES
+from .vocab import CEKG, PREFIXES, Category, CitationStatus, Modality, Polarity
 
 __all__ = ["Stats", "store_stats"]
 
@@ -32,8 +32,12 @@ class Stats:
                 **self.by_facet}
 
 
+#: The spelling curators write for each value IRI ("cekg:AccessAndCost" -> "access-and-cost").
+_SPELLING = {member.iri: member.value for enum in (Category, Modality, Polarity, CitationStatus) for member in enum}
+
+
 def _local(iri: str) -> str:
-    return iri[len(CEKG):] if iri.startswith(CEKG) else iri
+    return _SPELLING.get(iri) or (iri[len(CEKG):] if iri.startswith(CEKG) else iri)
 
 
 def store_stats(store: ox.Store) -> Stats:
