@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .errors import DataError, KGError, UsageError
+from .errors import DataError, KGError, QueryTimeout, UsageError
 from .vocab import DocumentKind
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -205,6 +205,116 @@ def export(store_dir: Path, fmt: str, out: Path) -> None:
     _err(f"wrote {len(quads):,} quads to {out}")
 
 
+@cli.command("queries")
+@click.option("--json", "as_json", is_flag=True, help="Print the library as JSON.")
+def list_queries(as_json: bool) -> None:
+    """List the query library: each query's name, summary and parameters."""
+    from .sparql import load_library
+
+    library = load_library()
+    if as_json:
+        click.echo(json.dumps([{"name": q.name, "title": q.title, "summary": q.summary, "form": q.form,
+                                "params": [{"name": p.name, "type": p.type, "required": p.required,
+                                            "description": p.description} for p in q.params],
+                                "columns": [c for c, _ in q.columns]} for q in library.values()], indent=2))
+        return
+    for info in library.values():
+        click.echo(click.style(info.name, bold=True) + f"  ({info.form})  {info.title}")
+        if info.summary:
+            click.echo(f"    {info.summary}")
+        for param in info.params:
+            need = "required" if param.required else "optional"
+            click.echo(f"    -p {param.name}=<{param.type}>  {need}  {param.description}")
+        click.echo()
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("-e", "--expression", help="A SPARQL query given on the command line instead of a name or file.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a parameter: an IRI (<...> or CURIE such as CHEBI:6121) or a literal. Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle", "ntriples", "jsonld"]),
+              help="table|csv|tsv|json (SPARQL JSON) for SELECT; turtle|ntriples|jsonld for CONSTRUCT/DESCRIBE.")
+@click.option("--limit", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Keep at most this many rows (or triples); a cut result says so on stderr.")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=60.0, show_default=True,
+              help="Seconds before the query is stopped.")
+@click.option("--backend", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+              help="Engine for the local store.")
+@click.option("--endpoint", metavar="URL", help="Run against a remote SPARQL 1.1 endpoint instead of the local "
+              "store. Credentials come from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD.")
+@click.option("--auth", type=click.Choice(["basic", "digest"]), default="basic", show_default=True,
+              help="HTTP authentication for --endpoint, when credentials are set.")
+@_store_option
+def query(query: str | None, expression: str | None, params: tuple[str, ...], fmt: str | None, limit: int,
+          timeout: float, backend: str, endpoint: str | None, auth: str, store_dir: Path) -> None:
+    """Run a query of the library (by name), a .rq file, or -e 'SPARQL'.
+
+    Parameters are bound as RDF terms, never pasted into the query text.
+
+    \b
+    Examples:
+      kg query adverse-effects -p drug=CHEBI:6121
+      kg query prevalence --format json
+      kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+      kg query entity-graph --format turtle
+      kg query efficacy --endpoint http://localhost:7878/sparql
+    """
+    from .sparql import OxigraphBackend, RdflibBackend, RemoteBackend, find_query, parse_query, run
+    from .sparql.formats import render
+    from .store import open_store
+
+    if (query is None) == (expression is None):
+        raise UsageError("give a query name, a .rq file, or -e 'SPARQL' (one of them)")
+    info = parse_query(expression, name="the -e query") if expression is not None else find_query(str(query))
+    values: dict[str, str] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise UsageError(f"parameter {item!r} is not NAME=VALUE")
+        values[name.strip()] = value
+    if endpoint:
+        user, password = os.environ.get("KG_ENDPOINT_USER"), os.environ.get("KG_ENDPOINT_PASSWORD")
+        result = run(info, RemoteBackend(endpoint, user=user, password=password, auth=auth, timeout=timeout),
+                     values, limit=limit, timeout=timeout + 5)
+    else:
+        with open_store(store_dir) as store:
+            engine = OxigraphBackend(store) if backend == "oxigraph" else RdflibBackend.from_store(store)
+            result = run(info, engine, values, limit=limit, timeout=timeout)
+    sys.stdout.buffer.write(render(result, fmt or ("table" if result.form == "SELECT" else "turtle")))
+    sys.stdout.flush()
+    if result.notice:
+        _err(f"Warning: {result.notice}")
+    if result.truncated and not result.notice:
+        what = "rows" if result.form == "SELECT" else "triples"
+        _err(f"Warning: the result was cut at {limit:,} {what}; there are more: raise --limit to see them")
+
+
+@cli.command()
+@_store_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. The default accepts connections from this machine only.")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="Port to listen on (0 picks a free one).")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=60.0, show_default=True,
+              help="Seconds a query may run before the server answers 503.")
+@click.option("--quiet", is_flag=True, help="Do not log requests.")
+def serve(store_dir: Path, host: str, port: int, timeout: float, quiet: bool) -> None:
+    """Serve the built store as a read-only SPARQL 1.1 endpoint, with a query page.
+
+    The endpoint is /sparql (GET or POST, results negotiated from the Accept header); the page is /. Updates are
+    refused. Stop with Ctrl-C or SIGTERM.
+    """
+    from .serve import serve as run_server
+    from .store import open_store
+
+    with open_store(store_dir):
+        pass  # fails early, with the usual message, when there is no store
+    run_server(store_dir.resolve(), host=host, port=port, timeout=timeout,
+               ready=lambda url: _err(f"serving {store_dir} at {url} (SPARQL endpoint {url}sparql); Ctrl-C stops"),
+               log=None if quiet else _err)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or bool(os.environ.get("KG_DEBUG"))
@@ -219,6 +329,11 @@ def main(argv: list[str] | None = None) -> int:
     except KGError as err:
         if debug:
             raise
+        if isinstance(err, QueryTimeout):
+            # The query may still run in a native thread that cannot be stopped: leave at once.
+            _err(f"Error: {err}")
+            sys.stderr.flush()
+            os._exit(err.exit_code)
         problems = getattr(err, "problems", None)
         if problems and len(problems) > 1:
             _err(f"Error: {len(problems)} problems:")

@@ -13,9 +13,12 @@ from dataclasses import dataclass
 __all__ = [
     "DataError",
     "DocumentError",
+    "EndpointError",
     "KGError",
     "NotFoundError",
     "Problem",
+    "QueryError",
+    "QueryTimeout",
     "StoreError",
     "UsageError",
 ]
@@ -78,3 +81,15 @@ class DataError(KGError, ValueError):
 
 class DocumentError(DataError):
     """A document file cannot be added: missing, empty, binary, not UTF-8 or too large."""
+
+
+class QueryError(KGError, ValueError):
+    """A query cannot run as asked: syntax error, unknown name, missing or extra parameter, bad value."""
+
+
+class QueryTimeout(KGError, TimeoutError):
+    """A query ran past its time limit."""
+
+
+class EndpointError(KGError, OSError):
+    """A remote SPARQL endpoint is down, refused the credentials, or answered something that is not SPARQL."""

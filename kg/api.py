@@ -1,0 +1,98 @@
+"""A small Python API for notebooks and scripts: open the graph, run queries, get rows or DataFrames.
+
+>>> from kg.api import Graph                                   # doctest: +SKIP
+>>> graph = Graph.open()                                       # the store built by `kg build` # doctest: +SKIP
+>>> graph.query("adverse-effects", drug="CHEBI:6121").to_dataframe()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import pyoxigraph as ox
+
+from .errors import NotFoundError, StoreError
+from .sparql import OxigraphBackend, QueryInfo, QueryResult, RdflibBackend, RemoteBackend, run
+from .sparql.library import find_query, load_library, parse_query
+
+__all__ = ["Graph"]
+
+
+class Graph:
+    """The built graph (or a remote endpoint), ready for questions."""
+
+    def __init__(self, backend: OxigraphBackend | RdflibBackend | RemoteBackend, store: ox.Store | None = None
+                 ) -> None:
+        self.backend = backend
+        self._store = store
+
+    @classmethod
+    def open(cls, store: str | Path | None = None, *, engine: str = "oxigraph") -> Graph:
+        """Open the store built by ``kg build``: ``store``, else ``$KG_STORE``, else ``./.kg/store``.
+
+        Args:
+            store: the store folder.
+            engine: ``oxigraph`` (default) or ``rdflib`` (an in-memory copy, for comparison).
+
+        Raises:
+            NotFoundError: there is no store there: run ``kg build`` first.
+            StoreError: the folder is not a store.
+        """
+        path = Path(store or os.environ.get("KG_STORE") or ".kg/store").resolve()
+        if not path.is_dir():
+            raise NotFoundError(f"no store at {path}: run `kg build` (or `make run`) first")
+        try:
+            opened = ox.Store.read_only(str(path))
+        except OSError as err:
+            raise StoreError(f"cannot open the store at {path}: {err}; rebuild it with `kg build`") from err
+        backend = OxigraphBackend(opened) if engine == "oxigraph" else RdflibBackend.from_store(opened)
+        return cls(backend, opened)
+
+    @classmethod
+    def remote(cls, endpoint: str, *, user: str | None = None, password: str | None = None, auth: str = "basic",
+               timeout: float = 30.0) -> Graph:
+        """Use a remote SPARQL 1.1 endpoint instead of the local store."""
+        return cls(RemoteBackend(endpoint, user=user, password=password, auth=auth, timeout=timeout))
+
+    @property
+    def store(self) -> ox.Store:
+        """The underlying pyoxigraph store (local graphs only)."""
+        if self._store is None:
+            raise StoreError("a remote graph has no local store")
+        return self._store
+
+    def queries(self) -> dict[str, QueryInfo]:
+        """Return the query library, by name."""
+        return load_library()
+
+    def query(self, query: str, *, limit: int | None = None, timeout: float | None = None, **params: Any
+              ) -> QueryResult:
+        """Run a library query by name, a ``.rq`` file, or SPARQL text, with parameters as keyword arguments.
+
+        Raises:
+            QueryError: bad syntax, unknown name, missing or extra parameter, or a bad value.
+            QueryTimeout: the query ran past ``timeout`` seconds.
+        """
+        info = parse_query(query, name="the query") if _looks_like_sparql(query) else find_query(query)
+        return run(info, self.backend, {k: v for k, v in params.items() if v is not None}, limit=limit,
+                   timeout=timeout)
+
+    def close(self) -> None:
+        """Release the store."""
+        self._store = None
+        self.backend = None  # type: ignore[assignment]
+
+    def __enter__(self) -> Graph:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+                 ) -> None:
+        self.close()
+
+
+def _looks_like_sparql(text: str) -> bool:
+    return any(word in text.upper() for word in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")) and (
+        "{" in text or "\n" in text)

@@ -1,0 +1,345 @@
+"""Running a query: parameters bound as terms, on the embedded store, on rdflib, or on a remote endpoint.
+
+Locally, parameters are substituted as terms by the engine (Oxigraph ``substitutions``, rdflib
+``initBindings``). A remote endpoint has no such protocol, so they travel in a trailing ``VALUES`` clause
+written by the RDF serialiser: a value is only ever a term, whatever characters it holds.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+import pyoxigraph as ox
+
+from ..errors import EndpointError, QueryError, QueryTimeout
+from .library import QueryInfo
+from .terms import Term, from_json, from_rdflib, parse_value, to_rdflib
+
+__all__ = ["Backend", "OxigraphBackend", "QueryResult", "RdflibBackend", "RemoteBackend", "bind_params", "run"]
+
+T = TypeVar("T")
+Row = tuple[Term | None, ...]
+
+
+@dataclass
+class QueryResult:
+    """What a query returned, with pyoxigraph terms whatever ran it.
+
+    Attributes:
+        form: SELECT, CONSTRUCT, DESCRIBE or ASK.
+        variables: the projected variables of a SELECT.
+        rows: the solutions of a SELECT, one tuple per row in variable order (``None`` when unbound).
+        triples: the graph of a CONSTRUCT or DESCRIBE.
+        boolean: the answer of an ASK.
+        truncated: the result had more rows (or triples) than the limit and was cut.
+        notice: anything else the reader must know, e.g. that a server cut the result itself.
+    """
+
+    form: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    triples: list[ox.Triple] = field(default_factory=list)
+    boolean: bool | None = None
+    truncated: bool = False
+    limit: int | None = None
+    notice: str | None = None
+
+    def dicts(self) -> list[dict[str, Term | None]]:
+        """Return the rows as dictionaries keyed by variable name."""
+        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
+
+    def values(self) -> list[dict[str, str | None]]:
+        """Return the rows with each term as its plain value (IRI or literal text)."""
+        return [{k: (None if v is None else v.value) for k, v in row.items()} for row in self.dicts()]
+
+    def to_dataframe(self) -> Any:
+        """Return the rows as a pandas DataFrame of plain values (pandas must be installed)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.values(), columns=self.variables)
+
+
+class Backend(Protocol):
+    """Something that answers SPARQL queries."""
+
+    def execute(self, text: str, bindings: Mapping[str, Term], *, limit: int | None, name: str = "query"
+                ) -> QueryResult:
+        """Run a query with its parameters bound and at most ``limit`` rows or triples; ``name`` is for messages."""
+        ...
+
+
+def _syntax_error(err: Exception, name: str) -> QueryError:
+    message = str(err).splitlines()[0]
+    position = re.search(r"at (\d+):(\d+)", message)
+    where = f" at line {position.group(1)}, column {position.group(2)}" if position else ""
+    detail = message.split(": ", 1)[1] if ": " in message else message
+    if len(detail) > 160:
+        detail = detail[:157] + "..."
+    return QueryError(f"syntax error in {name}{where}: {detail}")
+
+
+def _take(items: Any, limit: int | None) -> tuple[list[Any], bool]:
+    taken = []
+    for item in items:
+        if limit is not None and len(taken) >= limit:
+            return taken, True
+        taken.append(item)
+    return taken, False
+
+
+class OxigraphBackend:
+    """The embedded Oxigraph store (pyoxigraph)."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def execute(self, text: str, bindings: Mapping[str, Term], *, limit: int | None, name: str = "query"
+                ) -> QueryResult:
+        """Run a query; parameters are substituted as terms by Oxigraph."""
+        try:
+            answer = self.store.query(text, substitutions={ox.Variable(k): v for k, v in bindings.items()})
+        except SyntaxError as err:
+            raise _syntax_error(err, name) from None
+        except RuntimeError as err:
+            if "SELECT projection" in str(err):
+                missing = re.search(r"variable (\?\w+)", str(err))
+                variable = missing.group(1) if missing else "the parameter"
+                raise QueryError(f"{name} cannot bind {variable}: a parameter must be a variable the query "
+                                 f"selects (add {variable} to SELECT), since it is substituted as a term") from None
+            raise QueryError(f"{name} failed: {err}") from None
+        except OSError as err:
+            raise QueryError(f"{name} failed: {err}") from None
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult("ASK", boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            rows, cut = _take((tuple(s[v] for v in variables) for s in answer), limit)
+            return QueryResult("SELECT", variables=variables, rows=rows, truncated=cut, limit=limit)
+        triples, cut = _take(answer, limit)
+        return QueryResult("CONSTRUCT", triples=triples, truncated=cut, limit=limit)
+
+
+class RdflibBackend:
+    """rdflib's in-memory dataset and SPARQL engine, for comparison and for users of rdflib."""
+
+    def __init__(self, dataset: Any) -> None:
+        self.dataset = dataset
+
+    @classmethod
+    def from_store(cls, store: ox.Store) -> RdflibBackend:
+        """Copy an Oxigraph store into a new rdflib in-memory dataset."""
+        import rdflib
+
+        dataset = rdflib.Dataset()
+        data = ox.serialize(store.quads_for_pattern(None, None, None, None), format=ox.RdfFormat.N_QUADS) or b""
+        dataset.parse(data=data.decode("utf-8"), format="nquads")
+        return cls(dataset)
+
+    def execute(self, text: str, bindings: Mapping[str, Term], *, limit: int | None, name: str = "query"
+                ) -> QueryResult:
+        """Run a query; parameters go in as rdflib ``initBindings``."""
+        try:
+            answer = self.dataset.query(text, initBindings={k: to_rdflib(v) for k, v in bindings.items()})
+        except Exception as err:  # rdflib raises pyparsing errors, which have no common base of ours
+            if type(err).__name__ in ("ParseException", "ParseSyntaxException"):
+                raise QueryError(f"syntax error in {name} at line {getattr(err, 'lineno', '?')}, column "
+                                 f"{getattr(err, 'col', '?')}: {getattr(err, 'msg', err)}") from None
+            raise
+        if answer.type == "ASK":
+            return QueryResult("ASK", boolean=bool(answer.askAnswer))
+        if answer.type == "SELECT":
+            variables = [str(v) for v in answer.vars]
+            rows, cut = _take((tuple(from_rdflib(row[v]) for v in variables) for row in answer), limit)
+            return QueryResult("SELECT", variables=variables, rows=rows, truncated=cut, limit=limit)
+        triples = (ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in answer.graph)
+        taken, cut = _take(triples, limit)
+        return QueryResult("CONSTRUCT", triples=taken, truncated=cut, limit=limit)
+
+
+class RemoteBackend:
+    """Any SPARQL 1.1 endpoint, through SPARQLWrapper.
+
+    Credentials come from the caller (the command line reads them from the environment), never from argv.
+    """
+
+    def __init__(self, endpoint: str, *, user: str | None = None, password: str | None = None,
+                 auth: str = "basic", timeout: float | None = 30.0) -> None:
+        self.endpoint = endpoint
+        self.user = user
+        self.password = password
+        self.auth = auth
+        self.timeout = timeout
+
+    def _wrapper(self, text: str, accept: str) -> Any:
+        from SPARQLWrapper import BASIC, DIGEST, GET, SPARQLWrapper
+
+        wrapper = SPARQLWrapper(self.endpoint)
+        wrapper.setMethod(GET if len(text) < 1500 else "POST")
+        wrapper.setOnlyConneg(True)
+        wrapper.setQuery(text)
+        wrapper.addCustomHttpHeader("Accept", accept)
+        if self.timeout:
+            wrapper.setTimeout(int(max(1, self.timeout)))
+        if self.user is not None:
+            wrapper.setHTTPAuth(DIGEST if self.auth == "digest" else BASIC)
+            wrapper.setCredentials(self.user, self.password or "")
+        return wrapper
+
+    def execute(self, text: str, bindings: Mapping[str, Term], *, limit: int | None, name: str = "query"
+                ) -> QueryResult:
+        """Send the query with its parameters in a trailing VALUES clause and read the answer."""
+        import json
+
+        text = with_values(text, bindings)
+        form = _form(text)
+        accept = ("application/sparql-results+json" if form in ("SELECT", "ASK")
+                  else "application/n-triples")
+        response = self._send(text, accept, name)
+        body = response.read()
+        headers = response.info()
+        notice = None
+        max_rows = headers.get("X-SPARQL-MaxRows") if headers else None
+        try:
+            if form in ("SELECT", "ASK"):
+                document = json.loads(body)
+                if form == "ASK":
+                    return QueryResult("ASK", boolean=bool(document["boolean"]))
+                variables = list(document["head"]["vars"])
+                solutions = document["results"]["bindings"]
+                rows = [tuple(from_json(s[v]) if v in s else None for v in variables) for s in solutions]
+                taken, cut = _take(rows, limit)
+                if max_rows:
+                    notice = (f"the server cut the result at {max_rows} rows (its X-SPARQL-MaxRows setting): "
+                              "the answer is incomplete; page with LIMIT/OFFSET or raise the server's limit")
+                return QueryResult("SELECT", variables=variables, rows=taken, truncated=cut or bool(max_rows),
+                                   limit=limit, notice=notice)
+            triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        except (ValueError, KeyError, TypeError, SyntaxError) as err:
+            preview = body[:80].decode("utf-8", errors="replace").replace("\n", " ")
+            raise EndpointError(f"{self.endpoint} answered something that is not SPARQL results ({err}); it "
+                                f"began: {preview!r}") from None
+        taken, cut = _take(triples, limit)
+        if max_rows:
+            notice = f"the server cut the result at {max_rows} triples (its X-SPARQL-MaxRows setting)"
+        return QueryResult("CONSTRUCT", triples=taken, truncated=cut or bool(max_rows), limit=limit, notice=notice)
+
+    def _send(self, text: str, accept: str, name: str) -> Any:
+        import socket
+        import urllib.error
+
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        wrapper = self._wrapper(text, accept)
+        try:
+            return wrapper._query()
+        except urllib.error.HTTPError as err:
+            if err.code in (401, 403):
+                raise EndpointError(f"{self.endpoint} refused the credentials (HTTP {err.code}): set "
+                                    "KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, and --auth basic|digest") from None
+            detail = err.read()[:300].decode("utf-8", errors="replace").strip().replace("\n", " ")
+            if err.code == 400:
+                raise QueryError(f"{self.endpoint} rejected {name} (HTTP 400): {detail}") from None
+            raise EndpointError(f"{self.endpoint} answered HTTP {err.code}: {detail}") from None
+        except SPARQLWrapperException as err:
+            raise QueryError(f"{self.endpoint} rejected {name}: {str(err).splitlines()[0]}") from None
+        except TimeoutError:
+            raise QueryTimeout(f"{self.endpoint} did not answer within {self.timeout} s: raise --timeout") from None
+        except urllib.error.URLError as err:
+            reason = err.reason
+            if isinstance(reason, TimeoutError | socket.timeout):
+                raise QueryTimeout(f"{self.endpoint} did not answer within {self.timeout} s: raise --timeout"
+                                   ) from None
+            raise EndpointError(f"cannot reach {self.endpoint}: {reason}; check the address and that the server "
+                                "is running") from None
+        except (ConnectionError, OSError) as err:
+            raise EndpointError(f"cannot reach {self.endpoint}: {err}") from None
+
+
+def _form(text: str) -> str:
+    from .library import parse_query
+
+    return parse_query(text).form
+
+
+def with_values(text: str, bindings: Mapping[str, Term]) -> str:
+    """Return the query with a trailing VALUES clause binding the parameters, each written as an RDF term."""
+    if not bindings:
+        return text
+    names = sorted(bindings)
+    terms = " ".join(str(bindings[n]) for n in names)
+    variables = " ".join(f"?{n}" for n in names)
+    return f"{text.rstrip()}\nVALUES ({variables}) {{ ({terms}) }}\n"
+
+
+def bind_params(info: QueryInfo, raw: Mapping[str, str | Term]) -> dict[str, Term]:
+    """Check and convert the parameters given for a query.
+
+    Raises:
+        QueryError: a required parameter is missing, one is not the query's, or a value is not a valid term.
+    """
+    bindings: dict[str, Term] = {}
+    declared = {p.name for p in info.params}
+    variables = set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", info.text))
+    for key, value in raw.items():
+        name = key.lstrip("?$")
+        if declared and name not in declared:
+            known = ", ".join(sorted(declared))
+            raise QueryError(f"{info.name} has no parameter {name!r}; its parameters are: {known}")
+        if not declared and name not in variables:
+            raise QueryError(f"{info.name} has no variable ?{name} to bind")
+        param = info.param(name)
+        if isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode):
+            bindings[name] = value
+        else:
+            bindings[name] = parse_value(value, param.type if param else None, name=name)
+    missing = [p.name for p in info.params if p.required and p.name not in bindings]
+    if missing:
+        raise QueryError(f"{info.name} needs the parameter {', '.join(missing)}: pass -p {missing[0]}=VALUE")
+    return bindings
+
+
+def _with_timeout(call: Callable[[], T], timeout: float | None, name: str) -> T:
+    if not timeout:
+        return call()
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as err:  # handed back to the caller's thread
+            outcome["error"] = err
+
+    worker = threading.Thread(target=target, name=f"query {name}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise QueryTimeout(f"{name} ran past the time limit of {timeout:g} s: raise --timeout, add a LIMIT, or "
+                           "narrow it with parameters")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]
+
+
+def run(info: QueryInfo, backend: Backend, params: Mapping[str, str | Term] | None = None, *,
+        limit: int | None = None, timeout: float | None = None) -> QueryResult:
+    """Run a query of the library (or any :class:`QueryInfo`) on a backend.
+
+    Args:
+        info: the query.
+        backend: where to run it.
+        params: parameter values, as text (IRIs, CURIEs, literals) or as terms.
+        limit: keep at most this many rows or triples; ``truncated`` says whether more were there.
+        timeout: seconds before :class:`QueryTimeout` is raised.
+
+    Raises:
+        QueryError: bad syntax, parameters or values.
+        QueryTimeout: the query ran too long.
+        EndpointError: a remote endpoint failed.
+    """
+    bindings = bind_params(info, params or {})
+    return _with_timeout(lambda: backend.execute(info.text, bindings, limit=limit, name=info.name), timeout,
+                         info.name)

@@ -1,0 +1,87 @@
+"""Writing query results: table, CSV, TSV and SPARQL JSON for SELECT; RDF syntaxes for graphs; ASK as a word."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from enum import StrEnum
+
+import pyoxigraph as ox
+
+from ..vocab import PREFIXES
+from .engine import QueryResult
+from .terms import short, to_json
+
+__all__ = ["GraphFormat", "SelectFormat", "render"]
+
+
+class SelectFormat(StrEnum):
+    """Outputs for SELECT results."""
+
+    TABLE = "table"
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+
+
+class GraphFormat(StrEnum):
+    """Outputs for CONSTRUCT and DESCRIBE results."""
+
+    TURTLE = "turtle"
+    NTRIPLES = "ntriples"
+    JSONLD = "jsonld"
+
+    @property
+    def rdf_format(self) -> ox.RdfFormat:
+        """Return the Oxigraph format."""
+        return {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+                "jsonld": ox.RdfFormat.JSON_LD}[self.value]
+
+
+def render(result: QueryResult, fmt: str) -> bytes:
+    """Serialise a result in the named format (``table``, ``csv``, ``tsv``, ``json``, ``turtle``, ...)."""
+    if result.form == "ASK":
+        return b"true\n" if result.boolean else b"false\n"
+    if result.form == "SELECT":
+        select = SelectFormat(fmt if fmt in set(SelectFormat) else "table")
+        return _select(result, select).encode("utf-8")
+    graph = GraphFormat(fmt if fmt in set(GraphFormat) else "turtle")
+    triples = sorted(result.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    prefixes = PREFIXES if graph is not GraphFormat.NTRIPLES else None
+    return ox.serialize(triples, format=graph.rdf_format, prefixes=prefixes) or b""
+
+
+def _select(result: QueryResult, fmt: SelectFormat) -> str:
+    variables = result.variables
+    if fmt is SelectFormat.JSON:
+        document = {"head": {"vars": variables},
+                    "results": {"bindings": [{v: to_json(t) for v, t in zip(variables, row, strict=True)
+                                              if t is not None} for row in result.rows]}}
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if fmt is SelectFormat.TSV:
+        # SPARQL 1.1 TSV: header of ?variables, terms in their Turtle/N-Triples form.
+        lines = ["\t".join(f"?{v}" for v in variables)]
+        lines += ["\t".join("" if t is None else _tsv_term(t) for t in row) for row in result.rows]
+        return "\n".join(lines) + "\n"
+    if fmt is SelectFormat.CSV:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(variables)
+        writer.writerows(["" if t is None else t.value for t in row] for row in result.rows)
+        return out.getvalue()
+    return _table(variables, [[short(t) for t in row] for row in result.rows])
+
+
+def _tsv_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    return str(term).replace("\t", "\\t").replace("\n", "\\n")
+
+
+def _table(variables: list[str], rows: list[list[str]], *, width: int = 60) -> str:
+    cells = [[value if len(value) <= width else value[: width - 1] + "…" for value in row] for row in rows]
+    cells = [[value.replace("\n", " ") for value in row] for row in cells]
+    widths = [max([len(v)] + [len(row[i]) for row in cells]) for i, v in enumerate(variables)]
+    line = "+".join("-" * (w + 2) for w in widths)
+    out = [" | ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)).rstrip(), line]
+    out += [" | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    return "\n".join(out) + "\n"
