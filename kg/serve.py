@@ -148,20 +148,14 @@ class _Handler(BaseHTTPRequestHandler):
         named_graphs = [ox.NamedNode(g) for g in params.get("named-graph-uri", [])]
         accept = self.headers.get("Accept") or "*/*"
         try:
-            answer = _with_timeout(lambda: self.server.run(queries[0], default_graphs, named_graphs),
-                                   self.server.timeout, "the query")
+            media, body = _with_timeout(lambda: self.server.run(queries[0], default_graphs, named_graphs, accept),
+                                        self.server.timeout, "the query")
         except QueryTimeout as err:
             self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(err))
             return
         except QueryError as err:
             self._error(HTTPStatus.BAD_REQUEST, str(err))
             return
-        if isinstance(answer, ox.QuerySolutions | ox.QueryBoolean):
-            media, fmt = _negotiate(accept, _RESULTS, "application/sparql-results+json")
-            body = answer.serialize(format=fmt) or b""
-        else:
-            media, fmt = _negotiate(accept, _GRAPHS, "text/turtle")
-            body = answer.serialize(format=fmt) or b""
         charset = "; charset=utf-8" if media.startswith("text/") or "json" in media else ""
         self._send(HTTPStatus.OK, body, media + charset)
 
@@ -179,12 +173,24 @@ class SparqlServer(ThreadingHTTPServer):
         self.log = log or (lambda message: None)
         super().__init__((host, port), _Handler)
 
-    def run(self, text: str, default_graphs: list[ox.NamedNode], named_graphs: list[ox.NamedNode]) -> Any:
-        """Evaluate a query on the store."""
+    def run(self, text: str, default_graphs: list[ox.NamedNode], named_graphs: list[ox.NamedNode], accept: str
+            ) -> tuple[str, bytes]:
+        """Evaluate a query and serialise its answer in the best format for ``accept``.
+
+        Both happen in the calling thread: Oxigraph results must be read where they were made.
+        """
         try:
-            return self.store.query(text, default_graph=default_graphs or None, named_graphs=named_graphs or None)
+            answer = self.store.query(text, default_graph=list(default_graphs) or None,
+                                    named_graphs=list(named_graphs) or None)
         except SyntaxError as err:
             raise _syntax_error(err, "the query") from None
+        except (RuntimeError, OSError) as err:
+            raise QueryError(f"the query failed: {err}") from None
+        if isinstance(answer, ox.QuerySolutions | ox.QueryBoolean):
+            media, fmt = _negotiate(accept, _RESULTS, "application/sparql-results+json")
+        else:
+            media, fmt = _negotiate(accept, _GRAPHS, "text/turtle")
+        return media, answer.serialize(format=fmt) or b""
 
     def page(self) -> bytes:
         """Return the query page: no external resource, every value inserted as text."""
@@ -213,7 +219,7 @@ def serve(store_dir: Path, *, host: str = "127.0.0.1", port: int = 7878, timeout
     try:
         bound_host, bound_port = server.server_address[:2]
         if ready:
-            ready(f"http://{bound_host}:{bound_port}/")
+            ready(f"http://{bound_host!s}:{bound_port}/")
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
@@ -247,7 +253,9 @@ for (const name of Object.keys(examples)) {
   const option = document.createElement('option'); option.value = name; option.textContent = name;
   select.appendChild(option);
 }
-select.addEventListener('change', () => { if (select.value) document.getElementById('query').value = examples[select.value]; });
+select.addEventListener('change', () => {
+  if (select.value) document.getElementById('query').value = examples[select.value];
+});
 function cell(binding) { return binding ? binding.value : ''; }
 document.getElementById('run').addEventListener('click', async () => {
   const out = document.getElementById('out'), status = document.getElementById('status');

@@ -83,7 +83,7 @@ def _syntax_error(err: Exception, name: str) -> QueryError:
 
 
 def _take(items: Any, limit: int | None) -> tuple[list[Any], bool]:
-    taken = []
+    taken: list[Any] = []
     for item in items:
         if limit is not None and len(taken) >= limit:
             return taken, True
@@ -155,7 +155,8 @@ class RdflibBackend:
             variables = [str(v) for v in answer.vars]
             rows, cut = _take((tuple(from_rdflib(row[v]) for v in variables) for row in answer), limit)
             return QueryResult("SELECT", variables=variables, rows=rows, truncated=cut, limit=limit)
-        triples = (ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in answer.graph)
+        triples = (ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o))  # type: ignore[arg-type]
+                   for s, p, o in answer.graph)
         taken, cut = _take(triples, limit)
         return QueryResult("CONSTRUCT", triples=taken, truncated=cut, limit=limit)
 

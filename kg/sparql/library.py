@@ -66,7 +66,7 @@ def parse_query(text: str, *, name: str = "query", path: Path | None = None) -> 
     """
     fields: dict[str, list[str]] = {"title": [], "summary": [], "param": [], "column": []}
     current: str | None = None
-    for number, line in enumerate(text.splitlines(), 1):
+    for line in text.splitlines():
         stripped = line.strip()
         if not stripped.startswith("#"):
             if stripped:
