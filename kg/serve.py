@@ -183,7 +183,7 @@ class SparqlServer(ThreadingHTTPServer):
             answer = self.store.query(text, default_graph=list(default_graphs) or None,
                                     named_graphs=list(named_graphs) or None)
         except SyntaxError as err:
-            raise _syntax_error(err, "the query") from None
+            raise _syntax_error(err, "the query", text) from None
         except (RuntimeError, OSError) as err:
             raise QueryError(f"the query failed: {err}") from None
         if isinstance(answer, ox.QuerySolutions | ox.QueryBoolean):

@@ -72,14 +72,43 @@ class Backend(Protocol):
         ...
 
 
-def _syntax_error(err: Exception, name: str) -> QueryError:
+def _syntax_error(err: Exception, name: str, text: str | None = None) -> QueryError:
+    """Turn a parser error into one line naming the line and column.
+
+    Oxigraph's parser reports how far it got, often the end of the query; rdflib's names the offending token,
+    so its position is used when it finds the error too.
+    """
+    if text is not None:
+        located = _locate_with_rdflib(text)
     message = str(err).splitlines()[0]
     position = re.search(r"at (\d+):(\d+)", message)
     where = f" at line {position.group(1)}, column {position.group(2)}" if position else ""
+    if located and located.startswith("line "):
+        return QueryError(f"syntax error in {name} at {located}")
+    if located:
+        return QueryError(f"syntax error in {name}{where}: {located}")
     detail = message.split(": ", 1)[1] if ": " in message else message
     if len(detail) > 160:
         detail = detail[:157] + "..."
     return QueryError(f"syntax error in {name}{where}: {detail}")
+
+
+def _locate_with_rdflib(text: str) -> str | None:
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        prepareQuery(text)
+    except ParseException as err:
+        found = re.search(r"found (.+?)\s+\(at char", str(err))
+        near = f": unexpected {found.group(1)}" if found else ""
+        return f"line {err.lineno}, column {err.col}{near}"
+    except Exception as err:  # rdflib rejects for other reasons: keep Oxigraph's position
+        prefix = re.search(r"Unknown namespace prefix : (\S*)", str(err))
+        if prefix:
+            return f"unknown prefix '{prefix.group(1)}': declare it with PREFIX {prefix.group(1)}: <IRI>"
+        return None
+    return None
 
 
 def _take(items: Any, limit: int | None) -> tuple[list[Any], bool]:
@@ -103,7 +132,7 @@ class OxigraphBackend:
         try:
             answer = self.store.query(text, substitutions={ox.Variable(k): v for k, v in bindings.items()})
         except SyntaxError as err:
-            raise _syntax_error(err, name) from None
+            raise _syntax_error(err, name, text) from None
         except RuntimeError as err:
             if "SELECT projection" in str(err):
                 missing = re.search(r"variable (\?\w+)", str(err))
