@@ -23,6 +23,7 @@ run: install
 	$(KG) build
 	$(KG) validate
 	$(KG) stats
+	$(KG) queries --run --limit 12
 
 test: install system-deps
 	$(BIN)/python -m pytest

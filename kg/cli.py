@@ -207,11 +207,39 @@ def export(store_dir: Path, fmt: str, out: Path) -> None:
 
 @cli.command("queries")
 @click.option("--json", "as_json", is_flag=True, help="Print the library as JSON.")
-def list_queries(as_json: bool) -> None:
-    """List the query library: each query's name, summary and parameters."""
-    from .sparql import load_library
+@click.option("--names", is_flag=True, help="Print only the names, one a line.")
+@click.option("--run", "run_all", is_flag=True,
+              help="Also run every query that needs no parameter on the local store and show its answer.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Rows shown per query with --run.")
+@_store_option
+def list_queries(as_json: bool, names: bool, run_all: bool, limit: int, store_dir: Path) -> None:
+    """List the query library: each query's name, summary and parameters.
+
+    With --run, run each query that has no required parameter and print its answer under its title.
+    """
+    from .sparql import OxigraphBackend, load_library, run
+    from .sparql.formats import render
+    from .store import open_store
 
     library = load_library()
+    if names:
+        click.echo("\n".join(library))
+        return
+    if run_all:
+        with open_store(store_dir) as store:
+            backend = OxigraphBackend(store)
+            for info in library.values():
+                if any(p.required for p in info.params):
+                    continue
+                result = run(info, backend, limit=limit, timeout=60)
+                click.echo(click.style(f"== {info.name}: {info.title}", bold=True))
+                sys.stdout.flush()
+                sys.stdout.buffer.write(render(result, "table" if result.form == "SELECT" else "turtle"))
+                if result.truncated:
+                    click.echo(f"(first {limit} shown; `kg query {info.name}` for all)")
+                click.echo()
+        return
     if as_json:
         click.echo(json.dumps([{"name": q.name, "title": q.title, "summary": q.summary, "form": q.form,
                                 "params": [{"name": p.name, "type": p.type, "required": p.required,
