@@ -37,6 +37,7 @@ OBO = "http://purl.obolibrary.org/obo/"
 PREFIXES: dict[str, str] = {
     "cekg": CEKG,
     "ent": ENT,
+    "doc": ID + "doc/",
     "CHEBI": OBO + "CHEBI_",
     "MONDO": OBO + "MONDO_",
     "HP": OBO + "HP_",

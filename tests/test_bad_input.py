@@ -87,7 +87,7 @@ def old_store(tmp_path: Path, data_copy: Path, capsys: pytest.CaptureFixture[str
     code, _out, err = _build(capsys, data_copy, store_dir)
     assert code == 0, err
     count, nquads = _snapshot(store_dir)
-    assert count == 68
+    assert count == 69
     return store_dir, count, nquads
 
 

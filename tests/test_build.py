@@ -29,11 +29,11 @@ def _select(store: ox.Store, query: str) -> list[dict[str, str]]:
 
 def test_every_claim_has_a_statement_node_and_a_nanopublication(store: ox.Store, corpus: Corpus) -> None:
     claims = _select(store, "SELECT ?c WHERE { ?c a cekg:Claim }")
-    assert len(claims) == len(corpus.claims) == 68
+    assert len(claims) == len(corpus.claims) == 69
     nanopubs = _select(store, """
         SELECT ?np ?a ?p ?i WHERE { GRAPH ?h { ?np a np:Nanopublication ; np:hasAssertion ?a ;
                                                  np:hasProvenance ?p ; np:hasPublicationInfo ?i } }""")
-    assert len(nanopubs) == 68
+    assert len(nanopubs) == 69
     graphs = {g.value for g in store.named_graphs()}
     for row in nanopubs:
         assert {row["np"] + "/head", row["a"], row["p"], row["i"]} <= graphs
@@ -90,7 +90,7 @@ def test_anchor_selectors_in_the_store(store: ox.Store, corpus: Corpus) -> None:
           ?c <http://purl.org/dc/terms/identifier> ?id ; cekg:anchor ?a .
           ?a cekg:sourceSha256 ?sha ; oa:hasSelector ?q, ?p .
           ?q oa:exact ?exact . ?p oa:start ?start ; oa:end ?end }""")
-    assert len(rows) == 68
+    assert len(rows) == 69
     texts = {d.sha256: d.text for d in corpus.documents.values()}
     for row in rows:
         assert texts[row["sha"]][int(row["start"]): int(row["end"])] == row["exact"], row["id"]
@@ -150,16 +150,16 @@ def test_stats_counts(built_store: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["stats", "--store", str(built_store), "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["documents"] == 3
-    assert stats["claims"] == 68
-    assert stats["nanopublications"] == 68
-    assert stats["named_graphs"] == 68 * 4
-    assert sum(stats["category"].values()) == 68
+    assert stats["claims"] == 69
+    assert stats["nanopublications"] == 69
+    assert stats["named_graphs"] == 69 * 4
+    assert sum(stats["category"].values()) == 69
     assert stats["category"] == {
-        "access-and-cost": 8, "adverse-effect": 8, "efficacy": 14, "history": 3, "indication": 11, "mechanism": 4,
+        "access-and-cost": 8, "adverse-effect": 9, "efficacy": 14, "history": 3, "indication": 11, "mechanism": 4,
         "presentation": 2, "prevalence": 1, "regulatory-status": 10, "research-status": 7,
     }
-    assert stats["modality"] == {"asserted": 53, "hedged": 11, "speculative": 4}
-    assert stats["polarity"] == {"affirmed": 54, "negated": 14}
-    assert stats["citationStatus"] == {"named-unreferenced": 11, "none": 57}
-    assert sum(stats["modality"].values()) == 68
-    assert sum(stats["citationStatus"].values()) == 68
+    assert stats["modality"] == {"asserted": 53, "hedged": 12, "speculative": 4}
+    assert stats["polarity"] == {"affirmed": 55, "negated": 14}
+    assert stats["citationStatus"] == {"named-unreferenced": 11, "none": 58}
+    assert sum(stats["modality"].values()) == 69
+    assert sum(stats["citationStatus"].values()) == 69

@@ -37,7 +37,7 @@ def test_build_validate_stats_from_another_folder_through_the_environment(tmp_pa
     for args in (["build"], ["validate"], ["stats"]):
         done = subprocess.run([*kg, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
-    assert "claims            68" in done.stdout
+    assert "claims            69" in done.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
 
 

@@ -383,6 +383,8 @@ def test_adverse_effects_of_ketamine(store: ox.Store, corpus: Corpus) -> None:
          "hedged", label),
         ("label-interaction-theophylline", expand("ent:theophylline"), "theophylline", interacts, "affirmed", "hedged",
          label),
+        ("label-adverse-lowered-seizure-threshold", expand("ent:lowered-seizure-threshold"), "lowered seizure threshold",
+         have_effect, "affirmed", "hedged", label),
         ("article-adverse-hallucinations", expand("HP:0000738"), "hallucinations", have_effect, "affirmed", "hedged",
          article),
         ("article-adverse-nausea", expand("HP:0002018"), "nausea", have_effect, "affirmed", "hedged", article),
@@ -564,6 +566,7 @@ def test_hedged_claims_by_document(store: ox.Store, corpus: Corpus) -> None:
     assert [(r["document"], r["claimId"], r["modality"], cues(r["cues"])) for r in rows] == [
         (label, "label-interaction-aminophylline", "hedged", {"may"}),
         (label, "label-interaction-theophylline", "hedged", {"may"}),
+        (label, "label-adverse-lowered-seizure-threshold", "hedged", {"may"}),
         (appeal, "appeal-efficacy-cm-ndph-chronic-migraine", "hedged", {"may"}),
         (appeal, "appeal-efficacy-cm-ndph-ndph", "hedged", {"may"}),
         (article, "article-efficacy-frequency", "hedged", {"suggests", "may"}),
@@ -580,7 +583,7 @@ def test_hedged_claims_by_document(store: ox.Store, corpus: Corpus) -> None:
         (article, "article-research-possible-standard", "speculative", {"it is possible", "could"}),
     ]
     assert_claims_consistent(rows, corpus)
-    assert select(store, "hedged-claims", document=doc(corpus, APPEAL)) == rows[2:4]
+    assert select(store, "hedged-claims", document=doc(corpus, APPEAL)) == rows[3:5]
 
 
 def test_entity_claims(store: ox.Store) -> None:
@@ -590,7 +593,7 @@ def test_entity_claims(store: ox.Store) -> None:
         return pick(rows, "entityLabel", "category", "claims", "documents")
 
     assert counts("CHEBI:6121") == [
-        ("ketamine", "access-and-cost", "8", "2"), ("ketamine", "adverse-effect", "8", "2"),
+        ("ketamine", "access-and-cost", "8", "2"), ("ketamine", "adverse-effect", "9", "2"),
         ("ketamine", "efficacy", "10", "2"), ("ketamine", "history", "3", "1"), ("ketamine", "indication", "9", "3"),
         ("ketamine", "mechanism", "4", "1"), ("ketamine", "regulatory-status", "10", "3"),
         ("ketamine", "research-status", "7", "2"),
@@ -695,7 +698,7 @@ def test_entity_graph(store: ox.Store, corpus: Corpus) -> None:
     assert {t[0] for t in predicate_labels} == {p for _, _, p, _ in content}
     assert all(t[2].language == "en" and t[2].value.startswith("is claimed to") for t in predicate_labels)
     assert triples == edges | nodes | labels | predicate_labels
-    assert (len(edges), len(negated), len(labels), len(predicate_labels)) == (45, 14, 43, 27)
+    assert (len(edges), len(negated), len(labels), len(predicate_labels)) == (46, 14, 44, 27)
     # A negated claim is never a positive edge; the edges are exactly the store's direct edges.
     assert not {(s, p, o) for _, s, p, o in negated} & edges
     direct: Any = store.query("SELECT ?s ?p ?o WHERE { ?p a <https://w3id.org/cekg/vocab#ClaimPredicate> . ?s ?p ?o }")
@@ -718,7 +721,7 @@ def test_edge_claims(store: ox.Store, corpus: Corpus) -> None:
         ("migraine disorder", "is claimed to cause", "affirmed", "article-presentation-headaches"),
     ]
     everything = select(store, "edge-claims")
-    assert len(everything) == 63 == sum(c.object is not None for c in corpus.claims)
+    assert len(everything) == 64 == sum(c.object is not None for c in corpus.claims)
 
 
 def test_negated_claims(store: ox.Store, corpus: Corpus) -> None:
