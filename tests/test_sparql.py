@@ -58,7 +58,8 @@ def test_tsv_and_table_outputs(built_store: Path, capsys: pytest.CaptureFixture[
     assert main(["query", "--store", str(built_store), "-e", ADVERSE, "--limit", "1"]) == 0
     table = capsys.readouterr().out.splitlines()
     assert table[0].split() == ["drug", "|", "label"]
-    assert table[2].split(" | ") == ["CHEBI:6121", "elevated blood pressure"]
+    assert table[2].strip().split(" | ") == ["CHEBI:6121", "elevated blood pressure"]
+    assert table[1].index("+") == table[0].index("|")
 
 
 def test_ask_and_construct(built_store: Path, capsys: pytest.CaptureFixture[str]) -> None:

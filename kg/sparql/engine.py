@@ -265,7 +265,8 @@ class RemoteBackend:
 
         wrapper = self._wrapper(text, accept)
         try:
-            return wrapper._query()
+            response, _format = wrapper._query()
+            return response
         except urllib.error.HTTPError as err:
             if err.code in (401, 403):
                 raise EndpointError(f"{self.endpoint} refused the credentials (HTTP {err.code}): set "

@@ -82,6 +82,7 @@ def _table(variables: list[str], rows: list[list[str]], *, width: int = 60) -> s
     cells = [[value.replace("\n", " ") for value in row] for row in cells]
     widths = [max([len(v)] + [len(row[i]) for row in cells]) for i, v in enumerate(variables)]
     line = "+".join("-" * (w + 2) for w in widths)
-    out = [" | ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)).rstrip(), line]
-    out += [" | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    # Laid out like psql: a leading space so that cells sit over their part of the rule.
+    out = [" " + " | ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)).rstrip(), line]
+    out += [" " + " | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
     return "\n".join(out) + "\n"
