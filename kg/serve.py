@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pyoxigraph as ox
 
-from .errors import QueryError, QueryTimeout
+from .errors import QueryError, QueryTimeout, StoreError
 from .sparql.engine import _syntax_error, _with_timeout
 from .sparql.library import load_library
 
@@ -56,7 +56,9 @@ def _negotiate(accept: str, choices: dict[str, Any], default: str) -> tuple[str,
                 except ValueError:
                     quality = 0.0
         ranked.append((-quality, index, media.lower()))
-    for _, _, media in sorted(ranked):
+    for quality, _, media in sorted(ranked):
+        if quality == 0:  # q=0 means "not acceptable"
+            continue
         if media in choices:
             return media, choices[media]
         if media in ("*/*", "application/*", "text/*"):
@@ -108,7 +110,14 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path != "/sparql":
             self._error(HTTPStatus.NOT_FOUND, "not found: the SPARQL endpoint is /sparql")
             return
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.close_connection = True
+            self._error(HTTPStatus.BAD_REQUEST, "Content-Length must be a whole number of bytes")
+            return
         if length > self.server.max_body:
             self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "query too large")
             return
@@ -144,8 +153,12 @@ class _Handler(BaseHTTPRequestHandler):
         if len(queries) != 1 or not queries[0].strip():
             self._error(HTTPStatus.BAD_REQUEST, "give exactly one query parameter")
             return
-        default_graphs = [ox.NamedNode(g) for g in params.get("default-graph-uri", [])]
-        named_graphs = [ox.NamedNode(g) for g in params.get("named-graph-uri", [])]
+        try:
+            default_graphs = [ox.NamedNode(g) for g in params.get("default-graph-uri", [])]
+            named_graphs = [ox.NamedNode(g) for g in params.get("named-graph-uri", [])]
+        except ValueError as err:
+            self._error(HTTPStatus.BAD_REQUEST, f"default-graph-uri and named-graph-uri must be IRIs: {err}")
+            return
         accept = self.headers.get("Accept") or "*/*"
         try:
             media, body = _with_timeout(lambda: self.server.run(queries[0], default_graphs, named_graphs, accept),
@@ -208,7 +221,11 @@ def serve(store_dir: Path, *, host: str = "127.0.0.1", port: int = 7878, timeout
     Raises:
         OSError: the address is taken or cannot be bound.
     """
-    server = SparqlServer(store_dir, host, port, timeout=timeout, log=log)
+    try:
+        server = SparqlServer(store_dir, host, port, timeout=timeout, log=log)
+    except OSError as err:
+        raise StoreError(f"cannot listen on {host}:{port}: {err.strerror or err}; stop the other server or choose "
+                         "another --port") from None
     stop = threading.Event()
 
     def on_signal(signum: int, frame: Any) -> None:

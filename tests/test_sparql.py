@@ -34,8 +34,8 @@ def test_parameter_is_bound_as_a_term(built_store: Path, capsys: pytest.CaptureF
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "drug,label"
     assert [line.split(",")[1] for line in lines[1:]] == [
-        "elevated blood pressure", "elevated pulse", "emergence reaction", "hallucinations", "lowered seizure threshold",
-        "nausea", "vomiting"]
+        "elevated blood pressure", "elevated pulse", "emergence reaction", "hallucinations",
+        "lowered seizure threshold", "nausea", "vomiting"]
     assert {line.split(",")[0] for line in lines[1:]} == {"http://purl.obolibrary.org/obo/CHEBI_6121"}
 
 

@@ -204,33 +204,43 @@ class RemoteBackend:
         self.auth = auth
         self.timeout = timeout
 
-    def _wrapper(self, text: str, accept: str) -> Any:
-        from SPARQLWrapper import BASIC, DIGEST, GET, SPARQLWrapper
+    def _request(self, text: str, form: str, accept: str) -> Any:
+        """Build the HTTP request with SPARQLWrapper (query, method, headers, Basic credentials)."""
+        from SPARQLWrapper import BASIC, GET, POST, SPARQLWrapper
 
         wrapper = SPARQLWrapper(self.endpoint)
-        wrapper.setMethod(GET if len(text) < 1500 else "POST")
+        wrapper.setMethod(GET if len(text) < 1500 else POST)
         wrapper.setOnlyConneg(True)
         wrapper.setQuery(text)
+        # SPARQLWrapper guesses the form from any word of the text ("created" reads as CREATE): say it.
+        wrapper.queryType = form
         wrapper.addCustomHttpHeader("Accept", accept)
-        if self.timeout:
-            wrapper.setTimeout(int(max(1, self.timeout)))
-        if self.user is not None:
-            wrapper.setHTTPAuth(DIGEST if self.auth == "digest" else BASIC)
+        if self.user is not None and self.auth != "digest":
+            wrapper.setHTTPAuth(BASIC)
             wrapper.setCredentials(self.user, self.password or "")
-        return wrapper
+        return wrapper._createRequest()
+
+    def _opener(self) -> Any:
+        """Return a urllib opener; for Digest, one that answers a challenge in any realm of this endpoint."""
+        import urllib.request
+
+        handlers: list[Any] = []
+        if self.user is not None and self.auth == "digest":
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, self.endpoint, self.user, self.password or "")
+            handlers.append(urllib.request.HTTPDigestAuthHandler(passwords))
+        return urllib.request.build_opener(*handlers)
 
     def execute(self, text: str, bindings: Mapping[str, Term], *, limit: int | None, name: str = "query"
                 ) -> QueryResult:
         """Send the query with its parameters in a trailing VALUES clause and read the answer."""
         import json
 
-        text = with_values(text, bindings)
         form = _form(text)
+        text = with_values(text, bindings)
         accept = ("application/sparql-results+json" if form in ("SELECT", "ASK")
                   else "application/n-triples")
-        response = self._send(text, accept, name)
-        body = response.read()
-        headers = response.info()
+        body, headers = self._send(text, form, accept, name)
         notice = None
         max_rows = headers.get("X-SPARQL-MaxRows") if headers else None
         try:
@@ -248,7 +258,7 @@ class RemoteBackend:
                 return QueryResult("SELECT", variables=variables, rows=taken, truncated=cut or bool(max_rows),
                                    limit=limit, notice=notice)
             triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
-        except (ValueError, KeyError, TypeError, SyntaxError) as err:
+        except (ValueError, KeyError, TypeError, SyntaxError, AttributeError) as err:
             preview = body[:80].decode("utf-8", errors="replace").replace("\n", " ")
             raise EndpointError(f"{self.endpoint} answered something that is not SPARQL results ({err}); it "
                                 f"began: {preview!r}") from None
@@ -257,16 +267,15 @@ class RemoteBackend:
             notice = f"the server cut the result at {max_rows} triples (its X-SPARQL-MaxRows setting)"
         return QueryResult("CONSTRUCT", triples=taken, truncated=cut or bool(max_rows), limit=limit, notice=notice)
 
-    def _send(self, text: str, accept: str, name: str) -> Any:
+    def _send(self, text: str, form: str, accept: str, name: str) -> tuple[bytes, Any]:
+        import http.client
         import socket
         import urllib.error
 
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-        wrapper = self._wrapper(text, accept)
+        request = self._request(text, form, accept)
         try:
-            response, _format = wrapper._query()
-            return response
+            with self._opener().open(request, timeout=self.timeout) as response:
+                return response.read(), response.info()
         except urllib.error.HTTPError as err:
             if err.code in (401, 403):
                 raise EndpointError(f"{self.endpoint} refused the credentials (HTTP {err.code}): set "
@@ -275,8 +284,6 @@ class RemoteBackend:
             if err.code == 400:
                 raise QueryError(f"{self.endpoint} rejected {name} (HTTP 400): {detail}") from None
             raise EndpointError(f"{self.endpoint} answered HTTP {err.code}: {detail}") from None
-        except SPARQLWrapperException as err:
-            raise QueryError(f"{self.endpoint} rejected {name}: {str(err).splitlines()[0]}") from None
         except TimeoutError:
             raise QueryTimeout(f"{self.endpoint} did not answer within {self.timeout} s: raise --timeout") from None
         except urllib.error.URLError as err:
@@ -286,6 +293,9 @@ class RemoteBackend:
                                    ) from None
             raise EndpointError(f"cannot reach {self.endpoint}: {reason}; check the address and that the server "
                                 "is running") from None
+        except http.client.HTTPException as err:
+            raise EndpointError(f"{self.endpoint} broke off its answer ({type(err).__name__}): try again, or check "
+                                "the server") from None
         except (ConnectionError, OSError) as err:
             raise EndpointError(f"cannot reach {self.endpoint}: {err}") from None
 
@@ -297,13 +307,44 @@ def _form(text: str) -> str:
 
 
 def with_values(text: str, bindings: Mapping[str, Term]) -> str:
-    """Return the query with a trailing VALUES clause binding the parameters, each written as an RDF term."""
+    """Return the query with a VALUES block binding the parameters, each written by the RDF serialiser as a term.
+
+    The block opens the outer WHERE group, so the value joins the pattern before FILTER, OPTIONAL and GROUP BY
+    see it, as a substitution would.
+    """
     if not bindings:
         return text
     names = sorted(bindings)
     terms = " ".join(str(bindings[n]) for n in names)
     variables = " ".join(f"?{n}" for n in names)
-    return f"{text.rstrip()}\nVALUES ({variables}) {{ ({terms}) }}\n"
+    at = _where_group(text)
+    if at is None:
+        return f"{text.rstrip()}\nVALUES ({variables}) {{ ({terms}) }}\n"
+    return text[:at] + f" VALUES ({variables}) {{ ({terms}) }} " + text[at:]
+
+
+def _where_group(text: str) -> int | None:
+    """Return the offset just inside the '{' that opens the outer WHERE group, ignoring IRIs, strings, comments."""
+    masked = _mask(text)
+    form = re.search(r"(?<![:\w])(SELECT|CONSTRUCT|ASK|DESCRIBE)\b(?!:)", masked, re.IGNORECASE)
+    if not form:
+        return None
+    start = form.end()
+    if form.group(1).upper() == "CONSTRUCT":
+        where = re.compile(r"\bWHERE\b", re.IGNORECASE).search(masked, start)
+        if where:
+            start = where.end()
+    brace = masked.find("{", start)
+    return None if brace < 0 else brace + 1
+
+
+_MASKED = re.compile(r'<[^<>\s"{}|^`]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
+                     r"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
+
+
+def _mask(text: str) -> str:
+    """Blank out IRIs, string literals and comments, keeping every offset."""
+    return _MASKED.sub(lambda m: " " * len(m.group()), text)
 
 
 def bind_params(info: QueryInfo, raw: Mapping[str, str | Term]) -> dict[str, Term]:
