@@ -14,9 +14,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import NotFoundError, StoreError
+from .errors import StoreError
 from .sparql import OxigraphBackend, QueryInfo, QueryResult, RdflibBackend, RemoteBackend, run
 from .sparql.library import find_query, load_library, parse_query
+from .store import read_only
 
 __all__ = ["Graph"]
 
@@ -41,13 +42,7 @@ class Graph:
             NotFoundError: there is no store there: run ``kg build`` first.
             StoreError: the folder is not a store.
         """
-        path = Path(store or os.environ.get("KG_STORE") or ".kg/store").resolve()
-        if not path.is_dir():
-            raise NotFoundError(f"no store at {path}: run `kg build` (or `make run`) first")
-        try:
-            opened = ox.Store.read_only(str(path))
-        except OSError as err:
-            raise StoreError(f"cannot open the store at {path}: {err}; rebuild it with `kg build`") from err
+        opened = read_only(Path(store or os.environ.get("KG_STORE") or ".kg/store"))
         backend = OxigraphBackend(opened) if engine == "oxigraph" else RdflibBackend.from_store(opened)
         return cls(backend, opened)
 

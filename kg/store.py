@@ -20,7 +20,8 @@ import pyoxigraph as ox
 from .errors import NotFoundError, StoreError
 from .vocab import PREFIXES
 
-__all__ = ["ExportFormat", "canonical_nquads", "open_store", "sorted_quads", "write_quads", "write_store"]
+__all__ = ["ExportFormat", "canonical_nquads", "open_store", "read_only", "sorted_quads", "write_quads",
+           "write_store"]
 
 _PREVIOUS = ".previous"
 _BUILDING = ".building-"
@@ -87,9 +88,8 @@ def write_store(store_dir: Path, quads: Iterable[ox.Quad]) -> int:
     return count
 
 
-@contextmanager
-def open_store(store_dir: Path) -> Iterator[ox.Store]:
-    """Open the built store read-only.
+def read_only(store_dir: Path) -> ox.Store:
+    """Return the built store opened read-only; it stays open as long as it is referenced.
 
     Raises:
         NotFoundError: there is no store there yet.
@@ -100,9 +100,15 @@ def open_store(store_dir: Path) -> Iterator[ox.Store]:
     if not store_dir.is_dir():
         raise NotFoundError(f"no store at {store_dir}: run `kg build` first (or pass --store DIR / set KG_STORE)")
     try:
-        store = ox.Store.read_only(str(store_dir))
+        return ox.Store.read_only(str(store_dir))
     except OSError as err:
         raise StoreError(f"cannot open the store at {store_dir}: {err}; rebuild it with `kg build`") from err
+
+
+@contextmanager
+def open_store(store_dir: Path) -> Iterator[ox.Store]:
+    """Open the built store read-only for the duration of a ``with`` block (see :func:`read_only`)."""
+    store = read_only(store_dir)
     try:
         yield store
     finally:
