@@ -13,12 +13,10 @@ from collections.abc import Iterable
 
 import pyoxigraph
 
-from .vocab import CEKG, ID, PREFIXES, converter
+from .vocab import ID, PREFIXES, converter
 
 __all__ = [
     "CURATOR",
-    "DATASET",
-    "ONTOLOGY",
     "agent_iri",
     "claim_iri",
     "claim_key",
@@ -30,8 +28,6 @@ __all__ = [
     "nanopub_iri",
 ]
 
-DATASET = ID + "dataset"
-ONTOLOGY = CEKG.rstrip("#")
 CURATOR = ID + "agent/"
 
 _CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9._-]*):(\S+)$")

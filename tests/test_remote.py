@@ -322,12 +322,7 @@ class Slow(Handler):
     def answer(self) -> None:
         self.record()
         if self.server.options.get("headers_first"):
-            self.send_response(200)
-            self.send_header("Content-Type", "application/sparql-results+json")
-            self.send_header("Content-Length", "1000")
-            self.end_headers()
-            self.wfile.write(b'{"head":')
-            self.wfile.flush()
+            _start_a_long_answer(self)
         self.server.release.wait(20)
 
 
@@ -336,13 +331,18 @@ class CutShort(Handler):
 
     def answer(self) -> None:
         self.record()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", "1000")
-        self.end_headers()
-        self.wfile.write(b'{"head":')
-        self.wfile.flush()
+        _start_a_long_answer(self)
         self.close_connection = True
+
+
+def _start_a_long_answer(handler: Handler) -> None:
+    """Send headers promising 1000 bytes of SPARQL JSON, and only the first few of them."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/sparql-results+json")
+    handler.send_header("Content-Length", "1000")
+    handler.end_headers()
+    handler.wfile.write(b'{"head":')
+    handler.wfile.flush()
 
 
 @pytest.fixture()
