@@ -9,36 +9,17 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
 from . import __version__
+from .commands import data_option as _data_option
+from .commands import err as _err
+from .commands import progress as _progress
+from .commands import store_option as _store_option
 from .errors import DataError, KGError, QueryTimeout, UsageError
-from .vocab import DocumentKind
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-_DATA_HELP = "Data folder: documents, claims, entities.yaml. [env KG_DATA; default ./data]"
-_STORE_HELP = "Store folder. [env KG_STORE; default ./.kg/store]"
-
-
-def _data_option(func: F) -> F:
-    return click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-                        envvar="KG_DATA", default=Path("data"), show_envvar=False, help=_DATA_HELP)(func)
-
-
-def _store_option(func: F) -> F:
-    return click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
-                        envvar="KG_STORE", default=Path(".kg/store"), help=_STORE_HELP)(func)
-
-
-def _err(message: str) -> None:
-    click.echo(message, err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -58,52 +39,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
       kg export --format trig --out graph.trig
     """
     ctx.obj = {"debug": debug}
-
-
-@cli.command()
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option("--title", required=True, help="The document's title.")
-@click.option("--kind", required=True, type=click.Choice([k.value for k in DocumentKind]),
-              help="The genre of the document.")
-@click.option("--source", help="Where it came from: a URL or a description.")
-@click.option("--date", help="Publication date: YYYY, YYYY-MM or YYYY-MM-DD.")
-@click.option("--retrieved", help="Date the text was captured: YYYY-MM-DD.")
-@click.option("--licence", "--license", "licence", help="Licence or terms the text is used under.")
-@click.option("--id", "doc_id", help="Document id (default: derived from the file name).")
-@click.option("--max-bytes", type=click.IntRange(min=1), envvar="KG_MAX_DOCUMENT_BYTES", default=None,
-              help="Refuse files larger than this. [env KG_MAX_DOCUMENT_BYTES; default 10 MiB]")
-@_data_option
-def add(path: Path, title: str, kind: str, source: str | None, date: str | None, retrieved: str | None,
-        licence: str | None, doc_id: str | None, max_bytes: int | None, data_dir: Path) -> None:
-    """Add a UTF-8 text document to the data folder, keeping its text byte for byte.
-
-    Prints the new document's id. Adding a text that is already there (same SHA-256) changes nothing.
-
-    \b
-    Example:
-      kg add article.txt --title "What is Ketamine Treatment?" --kind web-article \\
-         --licence "quoted for analysis"
-    """
-    from .documents import DEFAULT_MAX_BYTES, add_document
-
-    result = add_document(data_dir, path, title=title, kind=DocumentKind(kind), source=source, date=date,
-                          retrieved=retrieved, licence=licence, doc_id=doc_id,
-                          max_bytes=max_bytes or DEFAULT_MAX_BYTES)
-    _err(result.message)
-    click.echo(result.id)
-
-
-def _progress(label: str) -> Callable[[Iterable[Any]], Iterable[Any]]:
-    def wrap(items: Iterable[Any]) -> Iterable[Any]:
-        from tqdm import tqdm
-
-        sized = list(items)
-        # Only long builds get a bar; tqdm hides it by itself when stderr is not a terminal.
-        bar: Iterable[Any] = tqdm(sized, desc=label, unit="claim", disable=None if len(sized) > 500 else True,
-                                  file=sys.stderr)
-        return bar
-
-    return wrap
 
 
 @cli.command()
@@ -169,40 +104,6 @@ def stats(store_dir: Path, as_json: bool) -> None:
         click.echo(f"{facet}:")
         for value, count in counts.items():
             click.echo(f"  {value:<22}{count}")
-
-
-@cli.command()
-@_store_option
-@click.option("--format", "fmt", type=click.Choice(["trig", "nquads"]), required=True,
-              help="trig or nquads: the whole dataset, both views.")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write ('-' for standard output).")
-def export(store_dir: Path, fmt: str, out: Path) -> None:
-    """Export the whole dataset (default graph and every nanopublication graph).
-
-    Output is sorted, so the same store always gives the same bytes. The file is written under a temporary
-    name and renamed only when complete.
-    """
-    from .store import ExportFormat, open_store, sorted_quads, write_quads
-
-    export_format = ExportFormat(fmt)
-    with open_store(store_dir) as store:
-        quads = sorted_quads(store)
-    if str(out) == "-":
-        write_quads(quads, sys.stdout.buffer, export_format)
-        return
-    out = out.resolve()
-    if not out.parent.is_dir():
-        raise UsageError(f"cannot write {out}: the folder {out.parent} does not exist")
-    descriptor, partial = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            write_quads(quads, handle, export_format)
-        os.replace(partial, out)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
-    _err(f"wrote {len(quads):,} quads to {out}")
 
 
 @cli.command("queries")
@@ -341,6 +242,24 @@ def serve(store_dir: Path, host: str, port: int, timeout: float, quiet: bool) ->
     run_server(store_dir.resolve(), host=host, port=port, timeout=timeout,
                ready=lambda url: _err(f"serving {store_dir} at {url} (SPARQL endpoint {url}sparql); Ctrl-C stops"),
                log=None if quiet else _err)
+
+
+def _register() -> None:
+    """Put every command of the modules in :mod:`kg.commands` (named in their ``__all__``) in the group."""
+    import importlib
+    import pkgutil
+
+    from . import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda info: info.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        for name in getattr(module, "__all__", ()):
+            command = getattr(module, name)
+            if isinstance(command, click.Command):
+                cli.add_command(command)
+
+
+_register()
 
 
 def main(argv: list[str] | None = None) -> int:
