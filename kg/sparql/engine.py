@@ -56,11 +56,45 @@ class QueryResult:
         """Return the rows with each term as its plain value (IRI or literal text)."""
         return [{k: (None if v is None else v.value) for k, v in row.items()} for row in self.dicts()]
 
-    def to_dataframe(self) -> Any:
-        """Return the rows as a pandas DataFrame of plain values (pandas must be installed)."""
+    def to_dataframe(self, *, compact: bool = False) -> Any:
+        """Return the rows as a pandas DataFrame (pandas must be installed).
+
+        Numbers and booleans become Python numbers and booleans, other literals their text, IRIs their text or,
+        with ``compact``, a CURIE where the project's prefix map has one (``CHEBI:6121``).
+        """
         import pandas as pd
 
-        return pd.DataFrame(self.values(), columns=self.variables)
+        records = [{name: _python_value(term, compact=compact) for name, term in row.items()} for row in self.dicts()]
+        return pd.DataFrame(records, columns=self.variables)
+
+
+_INTEGERS = {f"http://www.w3.org/2001/XMLSchema#{name}" for name in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+    "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+_REALS = {f"http://www.w3.org/2001/XMLSchema#{name}" for name in ("decimal", "double", "float")}
+
+
+def _python_value(term: Term | None, *, compact: bool) -> Any:
+    """Return *term* as the Python value a table shows: a number, a boolean, a string or None."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        try:
+            if datatype in _INTEGERS:
+                return int(term.value)
+            if datatype in _REALS:
+                return float(term.value)
+        except ValueError:
+            return term.value
+        if datatype == "http://www.w3.org/2001/XMLSchema#boolean":
+            return term.value in ("true", "1")
+        return term.value
+    if compact and isinstance(term, ox.NamedNode):
+        from ..iris import compress
+
+        return compress(term.value)
+    return term.value
 
 
 class Backend(Protocol):
