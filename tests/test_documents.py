@@ -86,7 +86,8 @@ def test_add_keeps_corpus_text_byte_for_byte_and_records_its_sha256(
 
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("latin1.txt", "Caf\u00e9 au lait: ketamine may reduce migraines.\n".encode("latin-1"),
-     ":1: is not UTF-8 (byte 0xe9 at offset 3): convert it, e.g. `iconv -f latin1 -t utf-8`"),
+     ":1: is not UTF-8 (byte 0xe9 at offset 3); it looks like Latin-1 (ISO-8859-1): convert it, e.g. "
+     "`iconv -f latin1 -t utf-8 latin1.txt > latin1.utf8.txt`, and add the converted file"),
     ("empty.txt", b"", ": is empty: there is no text to anchor claims to"),
     ("whitespace.txt", b" \n\t\r\n   \n", ": is empty: there is no text to anchor claims to"),
     ("nul.txt", b"Ketamine is a dissociative anesthetic.\x00\x00\x00\n",
