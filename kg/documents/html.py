@@ -68,8 +68,8 @@ def extract_html(path: Path, out: BinaryIO, *, size: int, source: str | None = N
         DocumentError: the file is binary, not in the encoding it declares, not UTF-8 when it declares none, or
             has no main text.
     """
-    import lxml.etree  # type: ignore[import-untyped]
-    import lxml.html  # type: ignore[import-untyped]
+    import lxml.etree
+    import lxml.html
     import trafilatura
 
     data = path.read_bytes()
