@@ -3,6 +3,7 @@
 >>> from kg.api import Graph                                   # doctest: +SKIP
 >>> graph = Graph.open()                                       # the store built by `kg build` # doctest: +SKIP
 >>> graph.query("adverse-effects", drug="CHEBI:6121").to_dataframe()  # doctest: +SKIP
+>>> graph.viz("claims", categories=["efficacy"])                # an interactive graph, inline # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -18,6 +19,9 @@ from .errors import StoreError
 from .sparql import OxigraphBackend, QueryInfo, QueryResult, RdflibBackend, RemoteBackend, run
 from .sparql.library import find_query, load_library, parse_query
 from .store import read_only
+
+if TYPE_CHECKING:
+    from .viz import InlinePage
 
 __all__ = ["Graph"]
 
@@ -74,6 +78,31 @@ class Graph:
         info = parse_query(query, name="the query") if _looks_like_sparql(query) else find_query(query)
         return run(info, self.backend, {k: v for k, v in params.items() if v is not None}, limit=limit,
                    timeout=timeout)
+
+    def viz(self, view: str = "entities", *, doc: str | None = None, query: str | None = None,
+            params: dict[str, str] | None = None, categories: list[str] | None = None,
+            modalities: list[str] | None = None, title: str | None = None, layout: str = "auto",
+            height: int = 720, out: str | Path | None = None) -> InlinePage:
+        """Draw a view of the graph as the interactive page of ``kg viz``, shown inline in a notebook cell.
+
+        The whole page travels inside the cell (an ``<iframe srcdoc>``), so it shows in Jupyter, VS Code, Colab
+        and remote servers alike; ``out`` also writes it to a file. The arguments are those of
+        :func:`kg.viz.build_view` and :func:`kg.viz.render_html`.
+
+        Raises:
+            UsageError: unknown view, category, modality or document; nothing to draw; a result too large.
+            NotFoundError: no such query.
+            QueryError: the query or its parameters are malformed.
+        """
+        from .viz import build_view, default_title, render_html, show
+
+        graph = build_view(self.store, view=view, doc=doc, query=query, params=params, categories=categories,
+                           modalities=modalities)
+        page = show(render_html(graph, title=title or default_title(view, doc=doc, query=query), layout=layout),
+                    height=height)
+        if out is not None:
+            page.save(out)
+        return page
 
     def close(self) -> None:
         """Release the store."""
