@@ -7,12 +7,13 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from .api import Graph
 from .errors import KGError, NotFoundError
 
-__all__ = ["GraphNotBuilt", "NotebookStop", "find_store", "open_graph"]
+__all__ = ["ClaimTrace", "GraphNotBuilt", "NotebookStop", "find_store", "open_graph", "trace_claim"]
 
 _HOW_TO_BUILD = ("Build it first: run `make run` at the top of the repository (or `kg build`), then run this "
                  "notebook again. To use another store, set KG_STORE to its folder.")
@@ -58,3 +59,80 @@ def open_graph(store: str | Path | None = None) -> Graph:
         return Graph.open(path)
     except KGError as err:
         raise GraphNotBuilt(f"cannot open the graph at {path}: {err}. {_HOW_TO_BUILD}") from err
+
+
+@dataclass(frozen=True)
+class ClaimTrace:
+    """One claim traced back to its words: the sentence of its document that holds the quote, and its record.
+
+    Attributes:
+        claim_id: the claim's id in its claims file.
+        document_title: the title of the document that makes the claim.
+        document: the document's IRI.
+        before: the words of the sentence before the quote.
+        quote: the quote, exactly as at ``start``..``end`` of the document's text.
+        after: the words of the sentence after the quote.
+        start: the quote's first character in the text.
+        end: the character just past the quote.
+        quote_found: the stored text holds the quote at these offsets.
+        hash_matches: the anchor was made on the text now stored (same SHA-256).
+        curated_by: who curated the claim, and how (``manual`` or ``text-mining``).
+    """
+
+    claim_id: str
+    document_title: str
+    document: str
+    before: str
+    quote: str
+    after: str
+    start: int
+    end: int
+    quote_found: bool
+    hash_matches: bool
+    curated_by: str
+
+    @property
+    def sentence(self) -> str:
+        """The sentence that holds the quote."""
+        return f"{self.before}{self.quote}{self.after}"
+
+    def __str__(self) -> str:
+        return (f"{self.claim_id} ({self.document_title}, characters {self.start}-{self.end}):\n"
+                f"  {self.before}»{self.quote}«{self.after}")
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        checks = "quote at its offsets" if self.quote_found else "QUOTE NOT AT ITS OFFSETS"
+        checks += ", same text as curated" if self.hash_matches else ", TEXT CHANGED SINCE CURATION"
+        return (f"<p><b>{escape(self.claim_id)}</b> in <i>{escape(self.document_title)}</i>, characters "
+                f"{self.start}-{self.end} ({escape(checks)}; {escape(self.curated_by)})</p>"
+                f"<blockquote>{escape(self.before)}<mark>{escape(self.quote)}</mark>{escape(self.after)}</blockquote>")
+
+
+_TEXT_QUERY = """PREFIX cekg: <https://w3id.org/cekg/vocab#>
+SELECT ?document ?text WHERE { ?document cekg:text ?text }"""
+
+
+def trace_claim(graph: Graph, claim_id: str) -> ClaimTrace:
+    """Trace a claim back to the sentence of its document that holds its quote, checking the anchor on the way.
+
+    Raises:
+        NotFoundError: no claim has this id.
+    """
+    from .viz.graph import sentence_around
+
+    rows = graph.query("claim-provenance", claimId=claim_id).values()
+    if not rows:
+        raise NotFoundError(f"no claim has the id {claim_id!r}: see the claimId column of "
+                            "graph.query('claim-provenance')")
+    row = rows[0]
+    document = str(row["document"])
+    texts = graph.query(_TEXT_QUERY, document=document).values()
+    text = str(texts[0]["text"]) if texts else ""
+    start, end = int(str(row["start"])), int(str(row["end"]))
+    before, quote, after = sentence_around(text, start, end, str(row["quote"]))
+    return ClaimTrace(claim_id=claim_id, document_title=str(row["documentTitle"]), document=document,
+                      before=before, quote=quote, after=after, start=start, end=end,
+                      quote_found=row["quoteFound"] == "true", hash_matches=row["hashMatches"] == "true",
+                      curated_by=f"{row['curatorLabel']}, {row['curationMethod']}")
