@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 KG     := $(BIN)/kg
 
-.PHONY: run test install system-deps lint canonical clean
+.PHONY: run test install system-deps lint canonical clean bench bench-quick screenshots reference
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,7 @@ run: install
 	$(KG) validate
 	$(KG) stats
 	$(KG) queries --run --limit 12
+	$(KG) viz --view entities --out .kg/entities.html
 
 test: install system-deps
 	$(BIN)/python -m pytest
@@ -31,6 +32,22 @@ test: install system-deps
 lint: install
 	$(BIN)/ruff check kg tests
 	$(BIN)/mypy
+
+# Benchmarks at 1k, 10k and 100k claims: bench/results.json and docs/benchmarks.md (see bench/README.md).
+bench: install system-deps
+	$(BIN)/python -m bench.run
+
+# A minute's check of the benchmarks on small corpora; results under bench/.cache/quick/.
+bench-quick: install system-deps
+	$(BIN)/python -m bench.run --quick
+
+# The pictures of the docs, taken by the browser tests (docs/images/).
+screenshots: install system-deps
+	KG_SCREENSHOTS=docs/images $(BIN)/python -m pytest -q tests/test_viz_browser.py -k "entities or clicking"
+
+# The generated references (docs/reference/): every command's --help and every term of the ontology.
+reference: install
+	$(BIN)/python -m kg.reference
 
 canonical: install
 	$(BIN)/python -m kg.canonical ontology/cekg.ttl ontology/shapes.ttl

@@ -6,6 +6,8 @@ console errors, page errors and dialogs fail the test.
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,6 +148,13 @@ def hover_node(opened: Opened, node_id: str) -> None:
     opened.page.mouse.move(*node_point(opened, node_id))
 
 
+def keep_for_docs(screenshot: Path) -> None:
+    """Copy a screenshot to $KG_SCREENSHOTS when set: `make screenshots` refreshes the pictures of the docs."""
+    folder = os.environ.get("KG_SCREENSHOTS")
+    if folder:
+        shutil.copy(screenshot, Path(folder) / screenshot.name)
+
+
 @pytest.mark.parametrize("view", ["entities", "claims", "document", "query"])
 def test_each_view_draws_offline(view: str, store: ox.Store, offline: Opener, tmp_path: Path) -> None:
     options: dict[str, Any] = {"document": {"doc": ARTICLE}, "query": {"query": "entity-graph"}}.get(view, {})
@@ -159,6 +168,7 @@ def test_each_view_draws_offline(view: str, store: ox.Store, offline: Opener, tm
         f"{len(graph.nodes)} of {len(graph.nodes)} nodes, {len(graph.edges)} of {len(graph.edges)} edges")
     assert opened.page.locator("title").text_content() == f"The {view} view"
     opened.page.screenshot(path=str(tmp_path / f"{view}.png"))
+    keep_for_docs(tmp_path / f"{view}.png")
     opened.check_clean()
 
 
@@ -221,6 +231,7 @@ def test_clicking_a_claim_shows_its_quote_in_its_sentence(store: ox.Store, offli
     assert facts["Modality"] == "speculative (may, researchers believe)"
     assert facts["Claim id"] == "article-mechanism-nmda-blockade"
     opened.page.screenshot(path=str(tmp_path / "claim-detail.png"))
+    keep_for_docs(tmp_path / "claim-detail.png")
     opened.check_clean()
 
 
