@@ -111,3 +111,17 @@ def agent_iri(name: str) -> str:
     return CURATOR + slug
 
 
+
+
+def dataset_iri(*parts: str) -> str:
+    """Return the IRI of the dataset's VoID description, or of a part of it (a view, a partition, a distribution).
+
+    >>> dataset_iri("distribution", "trig")
+    'https://w3id.org/cekg/id/dataset/distribution/trig'
+    """
+    return "/".join((f"{ID}dataset", *parts))
+
+
+def partition_iri(scope: str, kind: str, iri: str) -> str:
+    """Return the IRI of a VoID class or property partition of *scope* for the class or property *iri*."""
+    return f"{scope}/{kind}/{content_hash(iri, length=12)}"

@@ -3,36 +3,89 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
-from ..files import atomic_output
+from ..export import ExportFormat, ExportResult, View
 from . import err, store_option
 
 __all__ = ["export"]
 
+T = TypeVar("T")
+
+# Below these sizes an export is over before a bar would be worth drawing.
+_BAR_FROM = {"quad": 200_000, "claim": 20_000}
+
+
+def _bar(items: Iterable[T], *, total: int, unit: str) -> Iterable[T]:
+    """Show a progress bar on stderr for long exports; tqdm hides it when stderr is not a terminal."""
+    from tqdm import tqdm
+
+    hidden = None if total >= _BAR_FROM.get(unit, 0) else True
+    bar: Iterable[T] = tqdm(items, total=total, unit=unit, unit_scale=True, desc="exporting", file=sys.stderr,
+                            disable=hidden, leave=False)
+    return bar
+
+
+def _summary(result: ExportResult, out: Path) -> str:
+    if result.quads is not None:
+        what = f"{result.quads:,} {'quads' if result.format.keeps_graphs else 'triples'}"
+    elif result.nodes is not None:
+        what = f"{result.nodes:,} nodes and {result.edges or 0:,} edges"
+    else:
+        what = "the dataset description"
+    files = f" ({', '.join(result.files)})" if result.format.writes_folder else ""
+    note = ""
+    if result.left_out:
+        note = f"; {result.left_out} claims whose object is a quantity have no edge in KGX (see docs/exporting.md)"
+    return f"wrote {what} to {out}{files}{note}"
+
 
 @click.command()
 @store_option
-@click.option("--format", "fmt", type=click.Choice(["trig", "nquads"]), required=True,
-              help="trig or nquads: the whole dataset, both views.")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write ('-' for standard output).")
-def export(store_dir: Path, fmt: str, out: Path) -> None:
-    """Export the whole dataset (default graph and every nanopublication graph).
+@click.option("--format", "fmt", type=click.Choice([f.value for f in ExportFormat]), required=True,
+              help="What to write: trig, nquads (whole dataset); turtle, ntriples, rdfxml, jsonld (statement view); "
+                   "kgx-tsv, kgx-jsonl (Biolink KGX folder); neo4j-csv (neo4j-admin import folder); graphml; "
+                   "void (VoID/DCAT description).")
+@click.option("--view", type=click.Choice([v.value for v in View]),
+              help="RDF formats: 'statements' (the default graph) or 'nanopub' (the nanopublication graphs, trig "
+                   "and nquads only). Default: the whole dataset for trig/nquads, the statement view otherwise.")
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True,
+              help="File to write, or folder for kgx-tsv, kgx-jsonl and neo4j-csv ('-': standard output, for "
+                   "single-file formats).")
+@click.option("--licence", "--license", "licence", metavar="IRI",
+              help="void: the dataset's licence. [default: the licence the ontology declares]")
+@click.option("--base-url", metavar="URL", help="void: where the export files are published, for download URLs.")
+@click.option("--sparql-endpoint", metavar="URL", help="void: a public SPARQL endpoint serving the dataset.")
+def export(store_dir: Path, fmt: str, view: str | None, out: Path, licence: str | None, base_url: str | None,
+           sparql_endpoint: str | None) -> None:
+    """Export the graph: RDF in every standard syntax, Biolink KGX, Neo4j CSV, GraphML or VoID.
 
-    Output is sorted, so the same store always gives the same bytes. The file is written under a temporary
-    name and renamed only when complete.
+    The output is written under a temporary name and put in place only when complete, so a failed export
+    leaves any previous file or folder as it was. RDF output is sorted: the same store gives the same bytes.
+
+    \b
+    Examples:
+      kg export --format trig --out graph.trig                # the whole dataset, both views
+      kg export --format nquads --view nanopub --out np.nq    # the nanopublications only
+      kg export --format jsonld --out statements.jsonld       # the statement view, cekg context
+      kg export --format kgx-tsv --out kgx/                   # kgx/nodes.tsv and kgx/edges.tsv
+      kg export --format neo4j-csv --out neo4j/ && sh neo4j/import.sh
+      kg export --format graphml --out claims.graphml         # Gephi, Cytoscape, networkx
+      kg export --format void --base-url https://example.org/cekg/ --out void.ttl
     """
-    from ..store import ExportFormat, open_store, sorted_quads, write_quads
+    from ..export import export as run
+    from ..store import open_store
 
     export_format = ExportFormat(fmt)
+    target = sys.stdout.buffer if str(out) == "-" else out
     with open_store(store_dir) as store:
-        quads = sorted_quads(store)
-    if str(out) == "-":
-        write_quads(quads, sys.stdout.buffer, export_format)
-        return
-    with atomic_output(out) as handle:
-        write_quads(quads, handle, export_format)
-    err(f"wrote {len(quads):,} quads to {out}")
+        result = run(store, export_format, target, view=View(view) if view else None, progress=_bar,
+                     licence=licence, base_url=base_url, sparql_endpoint=sparql_endpoint)
+    if target is sys.stdout.buffer:
+        sys.stdout.flush()
+    else:
+        err(_summary(result, out))

@@ -1,0 +1,334 @@
+"""The statement view read back from the store as records: entities, documents and claims.
+
+The records (:class:`EntityRecord`, :class:`DocumentRecord`, :class:`ClaimRecord`) carry what the default graph
+says about each entity, document and claim, read one node at a time; the KGX, Neo4j and GraphML exports are built
+from them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+from typing import TypeVar
+
+import pyoxigraph as ox
+
+from ..errors import StoreError
+from ..iris import compress
+from ..vocab import (
+    BIOLINK,
+    CEKG,
+    PREFIXES,
+    Bound,
+    Category,
+    CitationStatus,
+    CurationMethod,
+    DocumentKind,
+    Modality,
+    Polarity,
+)
+
+__all__ = ["RELATED_TO", "ClaimRecord", "DocumentRecord", "EntityRecord", "QuantityRecord", "StatementView"]
+
+_DEFAULT = ox.DefaultGraph()
+RDF_TYPE = PREFIXES["rdf"] + "type"
+RDFS, SKOS, DCTERMS, OA = PREFIXES["rdfs"], PREFIXES["skos"], PREFIXES["dcterms"], PREFIXES["oa"]
+
+#: Where the ontology maps a claim predicate to several Biolink predicates equally closely, the first of these
+#: wins, so that an edge never says more than the claim; the others are then taken in the order of their names.
+_GENERAL_FIRST = (BIOLINK + "affects", BIOLINK + "studied_to_treat", BIOLINK + "has_adverse_event")
+_MAPPING_RANK = {RDFS + "subPropertyOf": 0, SKOS + "exactMatch": 0, SKOS + "closeMatch": 1, SKOS + "broadMatch": 2}
+RELATED_TO = BIOLINK + "related_to"
+
+E = TypeVar("E", bound=Enum)
+
+
+def _by_iri(enum: type[E]) -> dict[str, E]:
+    return {member.iri: member for member in enum}  # type: ignore[attr-defined]
+
+
+_CATEGORIES = _by_iri(Category)
+_POLARITIES = _by_iri(Polarity)
+_MODALITIES = _by_iri(Modality)
+_CITATIONS = _by_iri(CitationStatus)
+_METHODS = _by_iri(CurationMethod)
+_BOUNDS = _by_iri(Bound)
+_KINDS = _by_iri(DocumentKind)
+
+
+@dataclass(frozen=True)
+class EntityRecord:
+    """An entity of the statement view: its label, Biolink categories and links to other identifiers."""
+
+    iri: str
+    label: str
+    categories: tuple[str, ...]
+    synonyms: tuple[str, ...] = ()
+    description: str | None = None
+    exact_matches: tuple[str, ...] = ()
+    close_matches: tuple[str, ...] = ()
+    broader: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A document of the statement view, without its text."""
+
+    iri: str
+    identifier: str
+    title: str
+    kind: DocumentKind | None = None
+    sha256: str | None = None
+    media_type: str | None = None
+    source: str | None = None
+    date: str | None = None
+    retrieved: str | None = None
+    rights: str | None = None
+
+
+@dataclass(frozen=True)
+class QuantityRecord:
+    """A number a claim reports; ``value`` is the literal's lexical form."""
+
+    value: str
+    unit: str | None = None
+    bound: Bound | None = None
+    population: str | None = None
+    place: str | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """A claim statement node with its facets, anchor quote and links."""
+
+    iri: str
+    identifier: str
+    category: Category
+    subject: str
+    predicate: str
+    polarity: Polarity
+    modality: Modality
+    citation: CitationStatus
+    curation: CurationMethod
+    document: str
+    object: str | None = None
+    quantity: QuantityRecord | None = None
+    cues: tuple[str, ...] = ()
+    attributed_to: str | None = None
+    evidence: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    qualifiers: tuple[tuple[str, str], ...] = ()
+    route: str | None = None
+    quote: str | None = None
+    start: int | None = None
+    end: int | None = None
+    status: str = "accepted"
+    supports: tuple[str, ...] = ()
+    challenges: tuple[str, ...] = ()
+    note: str | None = None
+    nanopublication: str | None = None
+
+
+_Facts = dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]
+
+
+class StatementView:
+    """Reads entities, documents and claims from the default graph of a store."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self._labels: dict[str, str] | None = None
+
+    def _facts(self, node: str) -> _Facts:
+        facts: _Facts = defaultdict(list)
+        for quad in self.store.quads_for_pattern(ox.NamedNode(node), None, None, _DEFAULT):
+            facts[quad.predicate.value].append(quad.object)
+        return facts
+
+    def _instances(self, cls: str) -> list[str]:
+        found = self.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(cls), _DEFAULT)
+        return sorted({quad.subject.value for quad in found if isinstance(quad.subject, ox.NamedNode)})
+
+    def entities(self) -> list[EntityRecord]:
+        """Return every entity, by IRI."""
+        records = []
+        for iri in self._instances(CEKG + "Entity"):
+            facts = self._facts(iri)
+            records.append(EntityRecord(
+                iri=iri,
+                label=_first(facts, RDFS + "label") or compress(iri),
+                categories=tuple(sorted(v for v in _iris(facts, RDF_TYPE) if v.startswith(BIOLINK))),
+                synonyms=_strings(facts, SKOS + "altLabel"),
+                description=_first(facts, SKOS + "definition"),
+                exact_matches=_iris(facts, SKOS + "exactMatch"),
+                close_matches=_iris(facts, SKOS + "closeMatch"),
+                broader=_iris(facts, SKOS + "broader"),
+            ))
+        return records
+
+    def documents(self) -> list[DocumentRecord]:
+        """Return every document, by IRI."""
+        records = []
+        for iri in self._instances(CEKG + "Document"):
+            facts = self._facts(iri)
+            kind = _first_iri(facts, CEKG + "documentKind")
+            records.append(DocumentRecord(
+                iri=iri,
+                identifier=_first(facts, DCTERMS + "identifier") or compress(iri),
+                title=_first(facts, DCTERMS + "title") or compress(iri),
+                kind=_KINDS.get(kind) if kind else None,
+                sha256=_first(facts, CEKG + "sha256"),
+                media_type=_first(facts, DCTERMS + "format"),
+                source=_first(facts, DCTERMS + "source"),
+                date=_first(facts, DCTERMS + "date"),
+                retrieved=_first(facts, CEKG + "dateRetrieved"),
+                rights=_first(facts, DCTERMS + "rights"),
+            ))
+        return records
+
+    def labels(self) -> dict[str, str]:
+        """Return the label of every entity and document, by IRI."""
+        if self._labels is None:
+            labels = {entity.iri: entity.label for entity in self.entities()}
+            labels.update((document.iri, document.title) for document in self.documents())
+            self._labels = labels
+        return self._labels
+
+    def label(self, iri: str) -> str | None:
+        """Return the ``rdfs:label`` of any resource of the default graph (the first, if it has several)."""
+        return _first(self._facts(iri), RDFS + "label")
+
+    def claim_identifiers(self) -> dict[str, str]:
+        """Return the identifier (``dcterms:identifier``) of every claim, by IRI."""
+        claims = set(self.claim_iris())
+        found = self.store.quads_for_pattern(None, ox.NamedNode(DCTERMS + "identifier"), None, _DEFAULT)
+        return {quad.subject.value: quad.object.value for quad in found
+                if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal)
+                and quad.subject.value in claims}
+
+    def claim_iris(self) -> list[str]:
+        """Return the IRI of every claim, sorted."""
+        return self._instances(CEKG + "Claim")
+
+    def claims(self, iris: Iterable[str] | None = None) -> Iterator[ClaimRecord]:
+        """Yield each claim (those given, or all of them, by IRI).
+
+        Raises:
+            StoreError: a claim lacks a required facet or has a value this version does not know; the store was
+                built by another version.
+        """
+        for iri in self.claim_iris() if iris is None else iris:
+            yield self._claim(iri, self._facts(iri))
+
+    def _claim(self, iri: str, facts: _Facts) -> ClaimRecord:
+        def required(prop: str) -> str:
+            value = _first(facts, CEKG + prop)
+            if value is None:
+                raise StoreError(f"claim {iri} has no cekg:{prop}: rebuild the store with `kg build`")
+            return value
+
+        def facet(prop: str, values: dict[str, E]) -> E:
+            value = required(prop)
+            if value not in values:
+                raise StoreError(f"claim {iri} has an unknown cekg:{prop} {value}: rebuild the store with `kg build`")
+            return values[value]
+
+        quantity = None
+        quantity_iri = _first_iri(facts, CEKG + "quantity")
+        if quantity_iri:
+            q = self._facts(quantity_iri)
+            bound = _first_iri(q, CEKG + "bound")
+            year = _first(q, CEKG + "year")
+            quantity = QuantityRecord(value=_first(q, CEKG + "value") or "", unit=_first(q, CEKG + "unit"),
+                                      bound=_BOUNDS.get(bound) if bound else None,
+                                      population=_first(q, CEKG + "populationDescription"),
+                                      place=_first_iri(q, CEKG + "place"),
+                                      year=int(year) if year and year.lstrip("-").isdigit() else None)
+        quote = start = end = None
+        anchor = _first_iri(facts, CEKG + "anchor")
+        if anchor:
+            for selector in _iris(self._facts(anchor), OA + "hasSelector"):
+                selected = self._facts(selector)
+                quote = quote or _first(selected, OA + "exact")
+                start = start if start is not None else _integer(_first(selected, OA + "start"))
+                end = end if end is not None else _integer(_first(selected, OA + "end"))
+        qualifiers = tuple((key, value) for key in ("condition", "agency", "jurisdiction", "population")
+                           for value in _iris(facts, CEKG + key))
+        return ClaimRecord(
+            iri=iri,
+            identifier=_first(facts, DCTERMS + "identifier") or compress(iri),
+            category=facet("category", _CATEGORIES),
+            subject=required("subject"),
+            predicate=required("predicate"),
+            polarity=facet("polarity", _POLARITIES),
+            modality=facet("modality", _MODALITIES),
+            citation=facet("citationStatus", _CITATIONS),
+            curation=facet("curationMethod", _METHODS),
+            document=required("assertedBy"),
+            object=_first_iri(facts, CEKG + "object"),
+            quantity=quantity,
+            cues=_strings(facts, CEKG + "cue"),
+            attributed_to=_first_iri(facts, CEKG + "attributedTo"),
+            evidence=_iris(facts, CEKG + "evidence"),
+            references=tuple(sorted(_text(v) for v in facts.get(DCTERMS + "references", ()))),
+            qualifiers=qualifiers,
+            route=_first(facts, CEKG + "route"),
+            quote=quote,
+            start=start,
+            end=end,
+            status=_first(facts, CEKG + "status") or "accepted",
+            supports=_iris(facts, CEKG + "supports"),
+            challenges=_iris(facts, CEKG + "challenges"),
+            note=_first(facts, RDFS + "comment"),
+            nanopublication=_first_iri(facts, CEKG + "nanopublication"),
+        )
+
+    def predicate_labels(self) -> dict[str, str]:
+        """Return the label of every claim predicate the ontology defines, by IRI."""
+        return {iri: _first(self._facts(iri), RDFS + "label") or compress(iri)
+                for iri in self._instances(CEKG + "ClaimPredicate")}
+
+    def biolink_predicates(self) -> dict[str, str]:
+        """Return the Biolink predicate for each claim predicate, from the ontology's mappings.
+
+        A sub-property or exact match is taken first, then a close match, then a broad match (the Biolink term is
+        broader, so it still holds); a claim predicate with none of them maps to ``biolink:related_to``.
+        """
+        mapping = {}
+        for iri in self._instances(CEKG + "ClaimPredicate"):
+            facts = self._facts(iri)
+            candidates = sorted(
+                (rank, _GENERAL_FIRST.index(target) if target in _GENERAL_FIRST else len(_GENERAL_FIRST), target)
+                for prop, rank in _MAPPING_RANK.items() for target in _iris(facts, prop)
+                if target.startswith(BIOLINK))
+            mapping[iri] = candidates[0][2] if candidates else RELATED_TO
+        return mapping
+
+
+def _text(term: object) -> str:
+    return term.value if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode) else str(term)
+
+
+def _first(facts: _Facts, prop: str) -> str | None:
+    values = sorted(_text(v) for v in facts.get(prop, ()))
+    return values[0] if values else None
+
+
+def _first_iri(facts: _Facts, prop: str) -> str | None:
+    values = _iris(facts, prop)
+    return values[0] if values else None
+
+
+def _iris(facts: _Facts, prop: str) -> tuple[str, ...]:
+    return tuple(sorted(v.value for v in facts.get(prop, ()) if isinstance(v, ox.NamedNode)))
+
+
+def _strings(facts: _Facts, prop: str) -> tuple[str, ...]:
+    return tuple(sorted(v.value for v in facts.get(prop, ()) if isinstance(v, ox.Literal)))
+
+
+def _integer(value: str | None) -> int | None:
+    return int(value) if value is not None and value.lstrip("-").isdigit() else None
