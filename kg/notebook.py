@@ -9,11 +9,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .api import Graph
 from .errors import KGError, NotFoundError
 
-__all__ = ["ClaimTrace", "GraphNotBuilt", "NotebookStop", "find_store", "open_graph", "trace_claim"]
+if TYPE_CHECKING:
+    from .localserver import OxigraphServer
+
+__all__ = ["ClaimTrace", "GraphNotBuilt", "NotebookStop", "find_store", "open_graph", "start_local_server",
+           "trace_claim"]
 
 _HOW_TO_BUILD = ("Build it first: run `make run` at the top of the repository (or `kg build`), then run this "
                  "notebook again. To use another store, set KG_STORE to its folder.")
@@ -136,3 +141,25 @@ def trace_claim(graph: Graph, claim_id: str) -> ClaimTrace:
                       before=before, quote=quote, after=after, start=start, end=end,
                       quote_found=row["quoteFound"] == "true", hash_matches=row["hashMatches"] == "true",
                       curated_by=f"{row['curatorLabel']}, {row['curationMethod']}")
+
+
+def start_local_server(location: str | Path = "oxigraph-data", *, port: int | None = None) -> OxigraphServer:
+    """Start a local ``oxigraph serve`` for a notebook, on loopback; stop it with ``server.stop()``.
+
+    The port is *port*, else ``$KG_OXIGRAPH_PORT``, else a free one; the data folder *location*, else
+    ``$KG_OXIGRAPH_DATA``. When the server cannot start, nothing is left running.
+
+    Raises:
+        NotebookStop: the port is taken, ``oxigraph`` is not installed, or the server failed to start; the message
+            says what to do.
+    """
+    from .localserver import start_oxigraph
+
+    configured = os.environ.get("KG_OXIGRAPH_PORT")
+    chosen = port if port is not None else (int(configured) if configured else None)
+    folder = Path(os.environ.get("KG_OXIGRAPH_DATA") or location)
+    try:
+        return start_oxigraph(folder, port=chosen)
+    except KGError as err:
+        raise NotebookStop(f"the local Oxigraph server could not start: {err}. Nothing was left running; fix the "
+                           "cause and run this cell again.") from err
