@@ -57,6 +57,17 @@ def _construct_timestamp_as_text(loader: _Loader, node: yaml.ScalarNode) -> str:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
 
+_FastLoader: type[Any]
+if getattr(yaml, "__with_libyaml__", False):
+    class _CLoader(yaml.CSafeLoader):
+        """The same loader on libyaml's C parser: the same values and lines, several times faster."""
+
+    _CLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _CLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+    _FastLoader = _CLoader
+else:  # pragma: no cover - PyYAML built without libyaml
+    _FastLoader = _Loader
+
 
 def load(path: Path, *, label: str | None = None) -> Any:
     """Load a YAML file, raising :class:`DataError` with the file and line on any syntax error.
@@ -74,6 +85,11 @@ def load(path: Path, *, label: str | None = None) -> Any:
     except UnicodeDecodeError as err:
         raise DataError([Problem(f"not UTF-8 ({err.reason} at byte {err.start}): save it as UTF-8",
                                  file=name)]) from err
+    if _FastLoader is not _Loader:
+        try:
+            return yaml.load(text, Loader=_FastLoader)  # a CSafeLoader
+        except yaml.YAMLError:
+            pass  # parse again with the pure-Python loader below, so that error messages stay exactly the same
     try:
         return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
     except yaml.MarkedYAMLError as err:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,8 @@ from .errors import DataError, Problem
 from .model import Anchor, Claim, Curation, Document, Entity, Location, Quantity
 from .vocab import Bound, Category, CitationStatus, CurationMethod, Modality, Polarity
 
-__all__ = ["CLAIM_FIELDS", "CONTEXT_CHARS", "STATUSES", "claims_path", "load_claims"]
+__all__ = ["CLAIM_FIELDS", "CONTEXT_CHARS", "STATUSES", "built_statuses", "claims_path", "keep_claims", "load_claims",
+           "load_claims_file", "relation_problems"]
 
 #: How many characters of text before and after a quote are kept as its prefix and suffix.
 CONTEXT_CHARS = 32
@@ -34,6 +36,8 @@ CLAIM_FIELDS = REQUIRED + OPTIONAL
 QUANTITY_FIELDS = ("value", "unit", "bound", "population", "place", "year")
 ENTITY_FIELDS = ("subject", "object", "attributed_to", "condition", "agency", "jurisdiction", "population")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# The same few entities and predicates are named over and over; expanding a CURIE is not cheap.
+_expand = lru_cache(maxsize=65536)(iris.expand)
 
 
 def claims_path(data_dir: Path, document_id: str) -> Path:
@@ -47,6 +51,7 @@ def load_claims(
     entities: Mapping[str, Entity],
     *,
     include_proposed: bool = False,
+    loaded: list[Claim] | None = None,
 ) -> list[Claim]:
     """Load and check every claims file of the data folder.
 
@@ -55,6 +60,7 @@ def load_claims(
         documents: the documents, by id (from :func:`kg.documents.load_documents`).
         entities: the entity vocabulary, by IRI (from :func:`kg.entities.load_entities`).
         include_proposed: also return claims whose status is ``proposed``.
+        loaded: if given, receives every claim of the files, whatever its status, with its relations as written.
 
     Returns:
         The accepted (and, if asked, proposed) claims, in file order, files sorted by name.
@@ -74,25 +80,73 @@ def load_claims(
             problems.extend(err.problems)
             continue
         claims.extend(_load_file(raw, name, path.stem, documents, entities, seen, problems))
-    all_ids = set(seen)
+    problems.extend(relation_problems(claims, set(seen)))
+    if problems:
+        raise DataError(problems)
+    if loaded is not None:
+        loaded.extend(claims)
+    return keep_claims(claims, include_proposed=include_proposed)
+
+
+def relation_problems(claims: Iterable[Claim], known: Container[str]) -> list[Problem]:
+    """Return a problem for each relation (supports, challenges) naming a claim id that is not ``known``."""
+    problems = []
     for claim in claims:
         for relation, targets in (("supports", claim.supports), ("challenges", claim.challenges)):
             for target in targets:
-                if target not in all_ids:
+                if target not in known:
                     problems.append(Problem(f"{relation} names claim {target!r}, which no claims file defines: "
                                             "check the id", file=_file(claim), line=_line(claim),
                                             claim=claim.id))
+    return problems
+
+
+def built_statuses(*, include_proposed: bool = False) -> frozenset[str]:
+    """Return the statuses of the claims that are built."""
+    return frozenset({"accepted", "proposed"} if include_proposed else {"accepted"})
+
+
+def keep_claims(claims: Iterable[Claim], *, include_proposed: bool = False,
+                kept_ids: Container[str] | None = None) -> list[Claim]:
+    """Return the claims that are built (accepted, and proposed if asked), without relations to the others.
+
+    Args:
+        claims: claims as loaded.
+        include_proposed: also keep claims whose status is ``proposed``.
+        kept_ids: the ids of every claim kept in the whole build, when ``claims`` are only some of them.
+    """
+    wanted = built_statuses(include_proposed=include_proposed)
+    kept = [c for c in claims if c.status in wanted]
+    known = {c.id for c in kept} if kept_ids is None else kept_ids
+    return [_with_relations(c, known) for c in kept]
+
+
+def load_claims_file(
+    data_dir: Path,
+    document_id: str,
+    documents: Mapping[str, Document],
+    entities: Mapping[str, Entity],
+) -> list[Claim]:
+    """Load and check one claims file on its own: every check of :func:`load_claims` but those across files.
+
+    Returns:
+        Every claim of the file, whatever its status, with its relations as written.
+
+    Raises:
+        DataError: with every problem found in the file.
+    """
+    path = claims_path(data_dir, document_id)
+    name = f"{data_dir.name}/claims/{path.name}"
+    problems: list[Problem] = []
+    claims = _load_file(_yaml.load(path, label=name), name, path.stem, documents, entities, {}, problems)
     if problems:
         raise DataError(problems)
-    wanted = {"accepted", "proposed"} if include_proposed else {"accepted"}
-    kept = [c for c in claims if c.status in wanted]
-    kept_ids = {c.id for c in kept}
-    return [_with_relations(c, kept_ids) for c in kept]
+    return claims
 
 
-def _with_relations(claim: Claim, kept: set[str]) -> Claim:
+def _with_relations(claim: Claim, kept: Container[str]) -> Claim:
     """Drop relations to claims left out of the build rather than leave them dangling."""
-    if not (set(claim.supports) | set(claim.challenges)) - kept:
+    if all(t in kept for t in claim.supports) and all(t in kept for t in claim.challenges):
         return claim
     return replace(claim, supports=tuple(t for t in claim.supports if t in kept),
                    challenges=tuple(t for t in claim.challenges if t in kept))
@@ -236,7 +290,7 @@ def _claim(
         if value is None:
             return None
         try:
-            iri = iris.expand(str(value))
+            iri = _expand(str(value))
         except ValueError as err:
             problem(f"{key}: {err}", line_key or key)
             return None
@@ -254,7 +308,7 @@ def _claim(
     predicate = None
     if item.get("predicate") is not None:
         try:
-            predicate = iris.expand(str(item["predicate"]))
+            predicate = _expand(str(item["predicate"]))
         except ValueError as err:
             problem(f"predicate: {err}", "predicate")
     quantity = _quantity(item, entity, problem) if "quantity" in item else None

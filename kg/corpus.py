@@ -17,11 +17,19 @@ __all__ = ["Corpus", "load_corpus"]
 
 @dataclass(frozen=True)
 class Corpus:
-    """Everything the build turns into RDF."""
+    """Everything the build turns into RDF.
+
+    Attributes:
+        documents: the documents, by id.
+        entities: the entity vocabulary, by IRI.
+        claims: the claims that are built (accepted, and proposed if asked).
+        loaded: every claim of the claims files, whatever its status, with its relations as written.
+    """
 
     documents: Mapping[str, Document]
     entities: Mapping[str, Entity]
     claims: Sequence[Claim]
+    loaded: Sequence[Claim] = ()
 
 
 def load_corpus(data_dir: Path, *, include_proposed: bool = False) -> Corpus:
@@ -47,5 +55,6 @@ def load_corpus(data_dir: Path, *, include_proposed: bool = False) -> Corpus:
         problems.extend(err.problems)
     if problems:
         raise DataError(problems)
-    claims = load_claims(data_dir, documents, entities, include_proposed=include_proposed)
-    return Corpus(documents=documents, entities=entities, claims=claims)
+    loaded: list[Claim] = []
+    claims = load_claims(data_dir, documents, entities, include_proposed=include_proposed, loaded=loaded)
+    return Corpus(documents=documents, entities=entities, claims=claims, loaded=loaded)

@@ -1,15 +1,20 @@
 """The embedded Oxigraph store on disk: written atomically, opened read-only for questions.
 
 A build writes a complete new store beside the old one and swaps it in only when it is complete, so a failed
-build leaves the previous store exactly as it was.
+build leaves the previous store exactly as it was. An incremental build does the same on a copy of the old store
+whose unchanged files are hard links: copying costs next to nothing, and the store in use is never opened for
+writing.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import queue
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -17,14 +22,16 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from .errors import NotFoundError, StoreError
+from .errors import KGError, NotFoundError, StoreError
 from .vocab import PREFIXES
 
-__all__ = ["ExportFormat", "canonical_nquads", "open_store", "read_only", "sorted_quads", "write_quads",
-           "write_store"]
+__all__ = ["ExportFormat", "canonical_nquads", "load_store", "memory_store", "open_store", "read_only", "sorted_quads",
+           "update_store", "write_quads", "write_store"]
 
 _PREVIOUS = ".previous"
 _BUILDING = ".building-"
+#: Store files that never change once written (RocksDB tables): a copy of the store may share them.
+_IMMUTABLE_SUFFIXES = (".sst", ".blob")
 
 
 class ExportFormat(StrEnum):
@@ -48,6 +55,48 @@ def _recover(store_dir: Path) -> None:
         shutil.rmtree(previous, ignore_errors=True)
 
 
+@contextmanager
+def _replacing(store_dir: Path) -> Iterator[Path]:
+    """Yield an empty staging folder beside ``store_dir``; put it in place of the store when the block succeeds.
+
+    Raises:
+        StoreError: the staging folder or the swap failed; the previous store is untouched.
+    """
+    store_dir = store_dir.resolve()
+    try:
+        store_dir.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreError(f"cannot create {store_dir.parent} ({err.strerror}): choose another --store") from err
+    _recover(store_dir)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=store_dir.name + _BUILDING, dir=store_dir.parent))
+    except OSError as err:
+        raise StoreError(f"cannot write the store at {store_dir}: {err}; the previous store is unchanged") from err
+    try:
+        yield staging
+        staging.chmod(0o755)
+        previous = store_dir.with_name(store_dir.name + _PREVIOUS)
+        if store_dir.exists():
+            os.replace(store_dir, previous)
+        os.replace(staging, store_dir)
+        shutil.rmtree(previous, ignore_errors=True)
+    except OSError as err:
+        shutil.rmtree(staging, ignore_errors=True)
+        _recover(store_dir)
+        if isinstance(err, KGError):
+            raise
+        raise StoreError(f"cannot write the store at {store_dir}: {err}; the previous store is unchanged") from err
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        _recover(store_dir)
+        raise
+
+
+def _write_files(folder: Path, files: Mapping[str, bytes] | None) -> None:
+    for name, content in (files or {}).items():
+        (folder / name).write_bytes(content)
+
+
 def write_store(store_dir: Path, quads: Iterable[ox.Quad]) -> int:
     """Write ``quads`` as the new content of the store at ``store_dir``, all or nothing.
 
@@ -58,34 +107,173 @@ def write_store(store_dir: Path, quads: Iterable[ox.Quad]) -> int:
         StoreError: the store could not be written; the previous store is untouched.
         Any exception raised while ``quads`` is iterated, after removing the half-written new store.
     """
-    store_dir = store_dir.resolve()
-    try:
-        store_dir.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise StoreError(f"cannot create {store_dir.parent} ({err.strerror}): choose another --store") from err
-    _recover(store_dir)
-    staging = Path(tempfile.mkdtemp(prefix=store_dir.name + _BUILDING, dir=store_dir.parent))
-    try:
+    with _replacing(store_dir) as staging:
         store = ox.Store(str(staging))
         store.bulk_extend(quads)
         store.flush()
         count = len(store)
         del store
-        staging.chmod(0o755)
-        previous = store_dir.with_name(store_dir.name + _PREVIOUS)
-        if store_dir.exists():
-            os.replace(store_dir, previous)
-        os.replace(staging, store_dir)
-        shutil.rmtree(previous, ignore_errors=True)
-    except OSError as err:
-        shutil.rmtree(staging, ignore_errors=True)
-        _recover(store_dir)
-        raise StoreError(f"cannot write the store at {store_dir}: {err}; the previous store is unchanged") from err
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        _recover(store_dir)
-        raise
     return count
+
+
+class _Chunks(io.RawIOBase):
+    """A readable stream over chunks of bytes made by another thread, so that making and loading overlap."""
+
+    def __init__(self, chunks: Iterable[bytes], *, depth: int = 4) -> None:
+        super().__init__()
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=depth)
+        self._pending = memoryview(b"")
+        self._done = False
+        self._stop = threading.Event()
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._produce, args=(chunks,), name="kg-nquads", daemon=True)
+        self._thread.start()
+
+    def _produce(self, chunks: Iterable[bytes]) -> None:
+        try:
+            for chunk in chunks:
+                while not self._stop.is_set():
+                    try:
+                        self._queue.put(chunk, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if self._stop.is_set():
+                    return
+        except BaseException as err:  # handed to the reading thread, which raises it
+            self.error = err
+        finally:
+            while not self._stop.is_set():
+                try:
+                    self._queue.put(None, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._pending and not self._done:
+            chunk = self._queue.get()
+            if chunk is None:
+                self._done = True
+            else:
+                self._pending = memoryview(chunk)
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+    def finish(self) -> None:
+        """Stop the producing thread and wait for it."""
+        self._stop.set()
+        self._thread.join()
+
+
+def load_store(store_dir: Path, nquads: Iterable[bytes], *,
+               files: Callable[[int], Mapping[str, bytes]] | None = None) -> int:
+    """Write the N-Quads ``nquads`` as the new content of the store at ``store_dir``, all or nothing.
+
+    The chunks are made in a second thread while Oxigraph's bulk loader parses and stores the previous ones.
+    Their IRIs must already be checked: the loader does not check them again.
+
+    Args:
+        store_dir: the store folder.
+        nquads: the whole content of the new store, as chunks of N-Quads lines.
+        files: given the number of quads, returns extra files to put in the store folder (name -> content),
+            such as a build manifest.
+
+    Returns:
+        The number of quads in the new store.
+
+    Raises:
+        StoreError: the store could not be written; the previous store is untouched.
+        Any exception raised while ``nquads`` is iterated, after removing the half-written new store.
+    """
+    with _replacing(store_dir) as staging:
+        store = ox.Store(str(staging))
+        stream = _Chunks(nquads)
+        try:
+            store.bulk_load(io.BufferedReader(stream, buffer_size=1 << 20), format=ox.RdfFormat.N_QUADS,
+                            lenient=True)
+        except (OSError, SyntaxError, ValueError):
+            if stream.error is not None:
+                raise stream.error from None
+            raise
+        finally:
+            stream.finish()
+        if stream.error is not None:
+            raise stream.error
+        store.flush()
+        count = len(store)
+        del store
+        _write_files(staging, files(count) if files else None)
+    return count
+
+
+def memory_store(nquads: Iterable[bytes]) -> ox.Store:
+    """Return a new in-memory store holding the N-Quads ``nquads``, made and loaded side by side.
+
+    Raises:
+        Any exception raised while ``nquads`` is iterated.
+    """
+    store = ox.Store()
+    stream = _Chunks(nquads)
+    try:
+        store.bulk_load(io.BufferedReader(stream, buffer_size=1 << 20), format=ox.RdfFormat.N_QUADS, lenient=True)
+    except (OSError, SyntaxError, ValueError):
+        if stream.error is not None:
+            raise stream.error from None
+        raise
+    finally:
+        stream.finish()
+    if stream.error is not None:
+        raise stream.error
+    return store
+
+
+def _link_or_copy(source: str, target: str) -> object:
+    if source.endswith(_IMMUTABLE_SUFFIXES):
+        try:
+            os.link(source, target)
+            return target
+        except OSError:
+            pass
+    return shutil.copy2(source, target)
+
+
+def update_store(store_dir: Path, change: Callable[[ox.Store], Mapping[str, bytes] | None]) -> None:
+    """Apply ``change`` to a copy of the store at ``store_dir`` and put the copy in its place, all or nothing.
+
+    The copy shares the store's immutable table files (hard links), so its cost does not grow with the store.
+
+    Args:
+        store_dir: the store folder; it must hold a store.
+        change: what to do to the copy, opened for writing; returns extra files to put in the store folder
+            (name -> content), such as a build manifest.
+
+    Raises:
+        NotFoundError: there is no store there.
+        StoreError: the store could not be copied, changed or replaced; the previous store is untouched.
+        Any exception raised by ``change``, after removing the copy.
+    """
+    store_dir = store_dir.resolve()
+    _recover(store_dir)
+    if not store_dir.is_dir():
+        raise NotFoundError(f"no store at {store_dir}: run `kg build` first (or pass --store DIR / set KG_STORE)")
+    with _replacing(store_dir) as staging:
+        copy = staging / "store"
+        shutil.copytree(store_dir, copy, copy_function=_link_or_copy, ignore=shutil.ignore_patterns("LOCK"))
+        store = ox.Store(str(copy))
+        files = change(store)
+        store.flush()
+        del store
+        # The copy becomes the staging folder itself, so that the swap is the usual one.
+        for entry in copy.iterdir():
+            os.replace(entry, staging / entry.name)
+        copy.rmdir()
+        _write_files(staging, files)
 
 
 def read_only(store_dir: Path) -> ox.Store:

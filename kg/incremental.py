@@ -1,0 +1,521 @@
+"""Builds that change in the store only what changed in the data folder.
+
+``kg build`` keeps a manifest in the store folder (:data:`MANIFEST`): the fingerprints of the ontology, of the
+entity vocabulary, of the build code and of each document's files (``meta.yaml``, ``text.txt`` and its claims
+file), and for each document the ids and IRIs of its claims, the claims they name, and the lines it shares with
+other documents (direct edges, curators). The next build compares the data folder with it:
+
+* nothing changed: the store is left as it is;
+* only some documents changed, were added or were removed: their quads are taken out of a copy of the store and
+  their new quads put in, and the copy replaces the store once complete;
+* something every document depends on changed (ontology, entities, build code, ``--include-proposed``), or a
+  claim that another document links to changed its IRI or went away: a full build, which says why.
+
+Either way the store ends exactly as a full build of the same data leaves it, and a build that fails leaves the
+previous store as it was. Data problems are always reported by loading the whole data folder, so that they read
+the same whichever kind of build found them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from . import _yaml, iris
+from .build import claim_ids, claim_lines, corpus_nquads, document_lines, shared_lines
+from .claims import claims_path, keep_claims, load_claims_file
+from .corpus import Corpus, load_corpus
+from .entities import ENTITIES_FILE, load_entities
+from .errors import DataError
+from .model import Claim, Document, Entity
+from .resources import ontology_file
+from .store import load_store, update_store
+from .vocab import CEKG
+
+__all__ = ["MANIFEST", "BuildKind", "BuildResult", "build"]
+
+#: The manifest's file name in the store folder.
+MANIFEST = "kg-build.json"
+_FORMAT = 1
+#: A file changed this shortly before a build may change again within the same clock tick unseen: it is hashed
+#: again next time rather than trusted by its size and time.
+_RACY_NS = 2_000_000_000
+#: The modules whose code decides what a build writes: when one changes, the next build is a full one.
+_BUILD_CODE = ("build.py", "iris.py", "vocab.py", "model.py", "claims.py", "entities.py", "corpus.py",
+               "documents/folder.py")
+
+Fingerprint = list[Any]  # [size, mtime_ns, sha256] of a file, as stored in the manifest
+
+
+class BuildKind(StrEnum):
+    """What a build did."""
+
+    FULL = "full"
+    INCREMENTAL = "incremental"
+    UP_TO_DATE = "up to date"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """The outcome of :func:`build`.
+
+    Attributes:
+        kind: full, incremental, or nothing to do.
+        reason: why a full build was needed.
+        changed: the documents whose files changed (incremental builds).
+        added: the documents added since the last build.
+        removed: the documents removed since the last build.
+        documents: documents in the store.
+        entities: entities in the store.
+        claims: claims in the store.
+        quads: quads in the store.
+    """
+
+    kind: BuildKind
+    reason: str = ""
+    changed: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    documents: int = 0
+    entities: int = 0
+    claims: int = 0
+    quads: int = 0
+
+    def what(self) -> str:
+        """Say which kind of build ran and why, or what changed."""
+        if self.kind is BuildKind.FULL:
+            return f"full build: {self.reason}"
+        if self.kind is BuildKind.UP_TO_DATE:
+            return "up to date: no document, claim, entity or ontology changed since the last build"
+        parts = [f"{len(names)} document{'s' if len(names) != 1 else ''} {verb} ({_names(names)})"
+                 for verb, names in (("changed", self.changed), ("added", self.added), ("removed", self.removed))
+                 if names]
+        return "incremental build: " + ", ".join(parts)
+
+
+def _names(names: tuple[str, ...], most: int = 5) -> str:
+    shown = ", ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+# Fingerprints -----------------------------------------------------------------------------------------------------
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fingerprint(path: Path, recorded: Fingerprint | None, trusted_before: int) -> Fingerprint | None:
+    """Return a file's fingerprint, trusting ``recorded`` when size and time agree and the file is not racy."""
+    try:
+        stat = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if (recorded is not None and recorded[0] == stat.st_size and recorded[1] == stat.st_mtime_ns
+            and stat.st_mtime_ns < trusted_before):
+        return recorded
+    try:
+        return [stat.st_size, stat.st_mtime_ns, _sha256_file(path)]
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+def _same(first: Fingerprint | None, second: Fingerprint | None) -> bool:
+    return (first is None) == (second is None) and (first is None or first[2] == second[2])  # type: ignore[index]
+
+
+def _builder() -> str:
+    """Return the fingerprint of the code that decides what a build writes."""
+    digest = hashlib.sha256(ox.__version__.encode())
+    here = Path(__file__).resolve().parent
+    for name in _BUILD_CODE:
+        path = here / name
+        digest.update(name.encode() + (path.read_bytes() if path.is_file() else b"(none)"))
+    return digest.hexdigest()
+
+
+def _unit_files(data_dir: Path, unit: str) -> tuple[Path, Path, Path]:
+    folder = data_dir / "documents" / unit
+    return folder / "meta.yaml", folder / "text.txt", claims_path(data_dir, unit)
+
+
+def _units(data_dir: Path) -> list[str]:
+    """Return the documents of the data folder: each folder of documents/ and each claims file."""
+    names: set[str] = set()
+    documents = data_dir / "documents"
+    if documents.is_dir():
+        with os.scandir(documents) as entries:
+            names.update(e.name for e in entries if not e.name.startswith(".") and e.is_dir())
+    claims = data_dir / "claims"
+    if claims.is_dir():
+        names.update(p.stem for p in claims.glob("*.yaml"))
+    return sorted(names)
+
+
+@dataclass
+class _Globals:
+    builder: str
+    ontology: str
+    entities: Fingerprint | None
+    include_proposed: bool
+
+    def difference(self, manifest: Mapping[str, Any]) -> str | None:
+        """Return why a full build is needed, or ``None`` when these match the manifest's."""
+        if manifest.get("builder") != self.builder:
+            return "the build code changed"
+        if manifest.get("ontology") != self.ontology:
+            return "ontology changed"
+        if not _same(manifest.get("entities"), self.entities):
+            return "entities changed"
+        if manifest.get("include_proposed") != self.include_proposed:
+            return "--include-proposed changed"
+        return None
+
+
+def _globals(data_dir: Path, include_proposed: bool, manifest: Mapping[str, Any] | None) -> _Globals:
+    trusted = int(manifest["started_ns"]) - _RACY_NS if manifest else 0
+    recorded = manifest.get("entities") if manifest else None
+    return _Globals(builder=_builder(), ontology=_sha256_file(ontology_file()),
+                    entities=_fingerprint(data_dir / ENTITIES_FILE, recorded, trusted),
+                    include_proposed=include_proposed)
+
+
+# The manifest -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Unit:
+    """What the manifest records of one document."""
+
+    files: list[Fingerprint | None]
+    sha256: str | None = None
+    ids: list[str] = field(default_factory=list)
+    built: dict[str, str] = field(default_factory=dict)
+    links: list[list[str]] = field(default_factory=list)
+    shared: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any], table: list[str]) -> _Unit:
+        return cls(files=list(raw["files"]), sha256=raw.get("sha256"), ids=list(raw["ids"]),
+                   built=dict(raw["built"]), links=[list(link) for link in raw["links"]],
+                   shared=[table[i] for i in raw["shared"]])
+
+    def to_json(self, index: Mapping[str, int]) -> dict[str, Any]:
+        return {"files": self.files, "sha256": self.sha256, "ids": self.ids, "built": self.built,
+                "links": self.links, "shared": sorted(index[line] for line in self.shared)}
+
+
+def _unit(files: list[Fingerprint | None], document: Document | None, loaded: Iterable[Claim],
+          kept: Iterable[Claim], ids: Mapping[str, str]) -> _Unit:
+    unit = _Unit(files=files, sha256=document.sha256 if document else None)
+    for claim in loaded:
+        unit.ids.append(claim.id)
+        unit.links += [[claim.id, target] for target in (*claim.supports, *claim.challenges)]
+    shared: dict[str, None] = {}
+    for claim in kept:
+        unit.built[claim.id] = ids[claim.id].rsplit("/", 1)[1]
+        shared.update(dict.fromkeys(shared_lines(claim)))
+    unit.shared = list(shared)
+    return unit
+
+
+def _manifest_bytes(globals_: _Globals, started: int, units: Mapping[str, _Unit], *, quads: int,
+                    entities: int) -> bytes:
+    table = sorted({line for unit in units.values() for line in unit.shared})
+    index = {line: i for i, line in enumerate(table)}
+    manifest = {
+        "format": _FORMAT, "builder": globals_.builder, "ontology": globals_.ontology,
+        "entities": globals_.entities, "include_proposed": globals_.include_proposed, "started_ns": started,
+        "quads": quads, "entity_count": entities, "shared": table,
+        "units": {name: units[name].to_json(index) for name in sorted(units)},
+    }
+    return json.dumps(manifest, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _read_manifest(store_dir: Path) -> dict[str, Any] | None:
+    try:
+        manifest = json.loads((store_dir / MANIFEST).read_bytes())
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) and manifest.get("format") == _FORMAT else None
+
+
+def _counts(units: Mapping[str, _Unit]) -> tuple[int, int]:
+    return sum(1 for u in units.values() if u.sha256), sum(len(u.built) for u in units.values())
+
+
+# Builds -----------------------------------------------------------------------------------------------------------
+
+
+def build(data_dir: Path, store_dir: Path, *, include_proposed: bool = False, full: bool = False,
+          progress: Callable[[Iterable[Claim]], Iterable[Claim]] | None = None) -> BuildResult:
+    """Bring the store at ``store_dir`` up to date with the data folder, changing only what changed.
+
+    Args:
+        data_dir: the data folder.
+        store_dir: the store folder; created by the first build.
+        include_proposed: also build claims whose status is ``proposed``.
+        full: rebuild everything, whatever changed.
+        progress: wraps the iteration over claims of a full build, e.g. in a progress bar.
+
+    Raises:
+        NotFoundError: the data folder does not exist.
+        DataError: with every problem of the data folder; the store is unchanged.
+        StoreError: the store could not be written; the previous store is unchanged.
+    """
+    started = time.time_ns()
+    store_dir = store_dir.resolve()
+    if not data_dir.is_dir():
+        load_corpus(data_dir)  # raises the usual error naming the folder
+    manifest = None if full else _read_manifest(store_dir)
+    globals_ = _globals(data_dir, include_proposed, manifest)
+    if full:
+        reason = "asked with --full"
+    elif manifest is None:
+        reason = "first build" if not store_dir.exists() else "no manifest of a previous build in the store"
+    else:
+        reason = globals_.difference(manifest) or ""
+    if not reason and manifest is not None:
+        outcome = _incremental(data_dir, store_dir, manifest, globals_, started)
+        if isinstance(outcome, BuildResult):
+            return outcome
+        reason = outcome
+    if manifest is not None:
+        globals_ = _globals(data_dir, include_proposed, None)  # hash everything afresh
+    return _full(data_dir, store_dir, include_proposed=include_proposed, progress=progress, reason=reason,
+                 started=started, globals_=globals_)
+
+
+def _full(data_dir: Path, store_dir: Path, *, include_proposed: bool,
+          progress: Callable[[Iterable[Claim]], Iterable[Claim]] | None, reason: str, started: int,
+          globals_: _Globals) -> BuildResult:
+    # Fingerprints first: a file changed while the build reads it is then seen as changed by the next build.
+    files = {name: [_fingerprint(path, None, 0) for path in _unit_files(data_dir, name)]
+             for name in _units(data_dir)}
+    corpus = load_corpus(data_dir, include_proposed=include_proposed)
+    ids = claim_ids(corpus)
+    units = _units_of(corpus, files, ids)
+
+    def manifest(quads: int) -> Mapping[str, bytes]:
+        return {MANIFEST: _manifest_bytes(globals_, started, units, quads=quads, entities=len(corpus.entities))}
+
+    quads = load_store(store_dir, corpus_nquads(corpus, progress=progress), files=manifest)
+    return BuildResult(BuildKind.FULL, reason=reason, documents=len(corpus.documents),
+                       entities=len(corpus.entities), claims=len(corpus.claims), quads=quads)
+
+
+def _units_of(corpus: Corpus, files: Mapping[str, list[Fingerprint | None]], ids: Mapping[str, str]
+              ) -> dict[str, _Unit]:
+    loaded: dict[str, list[Claim]] = {}
+    kept: dict[str, list[Claim]] = {}
+    for claim in corpus.loaded:
+        loaded.setdefault(claim.document, []).append(claim)
+    for claim in corpus.claims:
+        kept.setdefault(claim.document, []).append(claim)
+    return {name: _unit(files[name], corpus.documents.get(name), loaded.get(name, ()), kept.get(name, ()), ids)
+            for name in files}
+
+
+@dataclass
+class _Change:
+    """The new state of the documents that changed, and what to take out of and put into the store."""
+
+    units: dict[str, _Unit]
+    lines: list[str]
+    remove_shared: list[str]
+    add_shared: list[str]
+
+
+def _incremental(data_dir: Path, store_dir: Path, manifest: Mapping[str, Any], globals_: _Globals,
+                 started: int) -> BuildResult | str:
+    """Update the store for the documents that changed; return why a full build is needed instead."""
+    try:
+        table = list(manifest["shared"])
+        old = {name: _Unit.from_json(raw, table) for name, raw in manifest["units"].items()}
+        quads, entity_count = int(manifest["quads"]), int(manifest["entity_count"])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return "the manifest of the previous build is unreadable"
+    trusted = int(manifest["started_ns"]) - _RACY_NS
+    names = _units(data_dir)
+    files: dict[str, list[Fingerprint | None]] = {}
+    for name in names:
+        recorded = old[name].files if name in old else [None, None, None]
+        files[name] = [_fingerprint(path, known, trusted)
+                       for path, known in zip(_unit_files(data_dir, name), recorded, strict=True)]
+    changed = tuple(n for n in names if n in old and not all(map(_same, files[n], old[n].files)))
+    added = tuple(n for n in names if n not in old)
+    removed = tuple(sorted(set(old) - set(names)))
+    if not (changed or added or removed):
+        documents, claims = _counts(old)
+        return BuildResult(BuildKind.UP_TO_DATE, documents=documents, entities=entity_count, claims=claims,
+                           quads=quads)
+    try:
+        change = _plan(data_dir, old, files, changed + added, removed, globals_.include_proposed)
+    except DataError:
+        # Report the problems exactly as a full load finds them (and if it finds none, build it all).
+        claim_ids(load_corpus(data_dir, include_proposed=globals_.include_proposed))
+        return "the data changed while it was read"
+    if isinstance(change, str):
+        return change
+    units = {name: unit for name, unit in old.items() if name not in removed} | change.units
+    removing = [old[name] for name in (*changed, *removed)]
+    new_lines = list(dict.fromkeys(change.lines))
+    counted: list[int] = []
+
+    def apply(store: ox.Store) -> Mapping[str, bytes]:
+        removed_quads = _take_out(store, removing) + _take_out_lines(store, change.remove_shared)
+        store.load(("".join(new_lines) + "".join(change.add_shared)).encode("utf-8"),
+                   format=ox.RdfFormat.N_QUADS)
+        counted.append(quads - removed_quads + len(new_lines) + len(change.add_shared))
+        return {MANIFEST: _manifest_bytes(globals_, started, units, quads=counted[0], entities=entity_count)}
+
+    update_store(store_dir, apply)
+    documents, claims = _counts(units)
+    return BuildResult(BuildKind.INCREMENTAL, changed=changed, added=added, removed=removed, documents=documents,
+                       entities=entity_count, claims=claims, quads=counted[0])
+
+
+def _load_document(data_dir: Path, name: str) -> Document | None:
+    """Load one document as :func:`kg.documents.load_documents` loads each; ``None`` if it has no folder."""
+    from .documents import folder as documents
+
+    meta_path = data_dir / "documents" / name / "meta.yaml"
+    if not meta_path.parent.is_dir():
+        return None
+    label = documents._relative(meta_path, data_dir)
+    try:
+        meta = _yaml.load(meta_path, label=label)
+    except FileNotFoundError:
+        raise DataError("a document folder has no meta.yaml") from None
+    return documents._document(meta_path.parent, meta, label)
+
+
+def _plan(data_dir: Path, old: Mapping[str, _Unit], files: Mapping[str, list[Fingerprint | None]],
+          names: tuple[str, ...], removed: tuple[str, ...], include_proposed: bool) -> _Change | str:
+    """Load the documents that changed and check them against the others; return why a full build is needed.
+
+    Raises:
+        DataError: something is wrong in the data (the caller reports it as a full load would).
+    """
+    entities: Mapping[str, Entity] = load_entities(data_dir)
+    documents: dict[str, Document] = {}
+    loaded: dict[str, list[Claim]] = {}
+    for name in names:
+        document = _load_document(data_dir, name)
+        if document is not None:
+            documents[name] = document
+    for name in names:
+        if files[name][2] is not None:
+            loaded[name] = load_claims_file(data_dir, name, documents, entities)
+    untouched = {name: unit for name, unit in old.items() if name not in names and name not in removed}
+
+    # Checks across files, as load_claims and claim_ids make them.
+    owner: dict[str, str] = {}
+    for name, unit in untouched.items():
+        owner.update(dict.fromkeys(unit.ids, name))
+    for name, claims in loaded.items():
+        for claim in claims:
+            if claim.id in owner:
+                raise DataError(f"duplicate claim id {claim.id!r}")
+            owner[claim.id] = name
+    targets = [target for claims in loaded.values() for claim in claims for target in (*claim.supports,
+                                                                                          *claim.challenges)]
+    targets += [target for unit in untouched.values() for _source, target in unit.links]
+    if any(target not in owner for target in targets):
+        raise DataError("a relation names a claim that no claims file defines")
+    kept_old = {claim_id: key for unit in untouched.values() for claim_id, key in unit.built.items()}
+    kept_new: dict[str, list[Claim]] = {}
+    statuses_kept = {c.id for claims in loaded.values() for c in keep_claims(claims, include_proposed=include_proposed)}
+    kept_ids = set(kept_old) | statuses_kept
+    for name, claims in loaded.items():
+        kept_new[name] = keep_claims(claims, include_proposed=include_proposed, kept_ids=kept_ids)
+    ids = {claim_id: iris.claim_iri(key) for claim_id, key in kept_old.items()}
+    new_ids = claim_ids([claim for claims in kept_new.values() for claim in claims])
+    keys_old = set(kept_old.values())
+    if any(iri.rsplit("/", 1)[1] in keys_old for iri in new_ids.values()):
+        raise DataError("two claims say the same thing at the same place")
+    ids.update(new_ids)
+
+    # What the unchanged documents say depends on the claims they link to: their IRIs must not have moved.
+    before = {claim_id: key for name in (*names, *removed) if name in old for claim_id, key in old[name].built.items()}
+    for unit in untouched.values():
+        for source, target in unit.links:
+            if source in unit.built and (target in before or target in new_ids):
+                was = before.get(target)
+                now = new_ids[target].rsplit("/", 1)[1] if target in new_ids else None
+                if was != now:
+                    return f"claim {target!r} changed its IRI or left the build, and {source!r} links to it"
+    shas = {unit.sha256 for unit in untouched.values() if unit.sha256}
+    fresh = [d.sha256 for d in documents.values()]
+    if len(set(fresh)) != len(fresh) or shas & set(fresh):
+        return "two documents have the same text"
+
+    units: dict[str, _Unit] = {}
+    lines: list[str] = []
+    shared_new: set[str] = set()
+    for name in names:
+        document = documents.get(name)
+        if document is not None:
+            lines += document_lines(document)
+        for claim in kept_new.get(name, ()):
+            lines += claim_lines(claim, ids).own
+        units[name] = _unit(list(files[name]), document, loaded.get(name, ()), kept_new.get(name, ()), ids)
+        shared_new.update(units[name].shared)
+    still = Counter(line for unit in untouched.values() for line in unit.shared)
+    shared_old = {line for name in (*names, *removed) if name in old for line in old[name].shared}
+    return _Change(units=units, lines=lines,
+                   remove_shared=sorted(line for line in shared_old - shared_new if not still[line]),
+                   add_shared=sorted(line for line in shared_new - shared_old if not still[line]))
+
+
+def _take_out(store: ox.Store, units: Iterable[_Unit]) -> int:
+    """Remove the quads of these documents and of their claims; return how many were removed."""
+    default = ox.DefaultGraph()
+    removed = 0
+    subjects: list[ox.NamedNode] = []
+    graphs: list[ox.NamedNode] = []
+    for unit in units:
+        if unit.sha256:
+            document = ox.NamedNode(iris.document_iri(unit.sha256))
+            subjects.append(document)
+            subjects += [q.object for q in store.quads_for_pattern(document, _OUTBOUND_LINK, None, default)
+                         if isinstance(q.object, ox.NamedNode)]
+        for key in unit.built.values():
+            claim = iris.claim_iri(key)
+            subjects += [ox.NamedNode(claim + suffix) for suffix in _CLAIM_SUBJECTS]
+            nanopub = iris.nanopub_iri(key)
+            graphs += [ox.NamedNode(f"{nanopub}/{graph}") for graph in ("head", "assertion", "provenance", "pubinfo")]
+    for subject in subjects:
+        quads = list(store.quads_for_pattern(subject, None, None, default))
+        for quad in quads:
+            store.remove(quad)
+        removed += len(quads)
+    for graph in graphs:
+        removed += sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+        store.remove_graph(graph)
+    return removed
+
+
+def _take_out_lines(store: ox.Store, lines: list[str]) -> int:
+    quads = list(ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)) if lines else []
+    for quad in quads:
+        store.remove(quad)
+    return len(quads)
+
+
+_OUTBOUND_LINK = ox.NamedNode(CEKG + "outboundLink")
+_CLAIM_SUBJECTS = ("", "/quantity", "/anchor", "/anchor/quote", "/anchor/position")
