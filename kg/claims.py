@@ -401,7 +401,10 @@ def _anchor(item: _yaml.LocatedDict, document: Document, problem: Any) -> Anchor
     if not isinstance(quote, str) or not quote:
         return None
     text = document.text
-    found = [m.start() for m in re.finditer(re.escape(quote), text)]
+    if isinstance(start, int) and isinstance(end, int) and text[start:end] == quote:
+        return Anchor(quote=quote, start=start, end=end, prefix=text[max(0, start - CONTEXT_CHARS): start],
+                      suffix=text[end: end + CONTEXT_CHARS])
+    found = _occurrences(text, quote)
     if not isinstance(start, int) or not isinstance(end, int):
         if found:
             problem(f"start and end must be character offsets: the quote is at start: {found[0]}, "
@@ -409,9 +412,6 @@ def _anchor(item: _yaml.LocatedDict, document: Document, problem: Any) -> Anchor
         elif start is not None and end is not None:
             problem("start and end must be whole numbers (character offsets into the text)", "start")
         return None
-    if text[start:end] == quote:
-        return Anchor(quote=quote, start=start, end=end, prefix=text[max(0, start - CONTEXT_CHARS): start],
-                      suffix=text[end: end + CONTEXT_CHARS])
     if found:
         places = ", ".join(f"start: {s}, end: {s + len(quote)}" for s in found[:5])
         problem(f"the quote is not at {start}-{end} in {document.id} but at {places}: correct the offsets",
@@ -420,6 +420,16 @@ def _anchor(item: _yaml.LocatedDict, document: Document, problem: Any) -> Anchor
         problem(f"the quote is not found in {document.id}; closest passage: {_closest(text, quote)!r}; copy the "
                 "words exactly from the document (typos, curly quotes and all)", "quote")
     return None
+
+
+def _occurrences(text: str, quote: str) -> list[int]:
+    """Return where ``quote`` starts in ``text``, occurrences not overlapping (as ``re.finditer`` finds them)."""
+    found = []
+    at = text.find(quote)
+    while at >= 0:
+        found.append(at)
+        at = text.find(quote, at + len(quote))
+    return found
 
 
 def _closest(text: str, quote: str) -> str:

@@ -31,10 +31,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import _yaml, iris
+from . import iris
 from .build import claim_ids, claim_lines, corpus_nquads, document_lines, shared_lines
 from .claims import claims_path, keep_claims, load_claims_file
 from .corpus import Corpus, load_corpus
+from .documents.folder import load_document
 from .entities import ENTITIES_FILE, load_entities
 from .errors import DataError
 from .model import Claim, Document, Entity
@@ -389,21 +390,6 @@ def _incremental(data_dir: Path, store_dir: Path, manifest: Mapping[str, Any], g
                        entities=entity_count, claims=claims, quads=counted[0])
 
 
-def _load_document(data_dir: Path, name: str) -> Document | None:
-    """Load one document as :func:`kg.documents.load_documents` loads each; ``None`` if it has no folder."""
-    from .documents import folder as documents
-
-    meta_path = data_dir / "documents" / name / "meta.yaml"
-    if not meta_path.parent.is_dir():
-        return None
-    label = documents._relative(meta_path, data_dir)
-    try:
-        meta = _yaml.load(meta_path, label=label)
-    except FileNotFoundError:
-        raise DataError("a document folder has no meta.yaml") from None
-    return documents._document(meta_path.parent, meta, label)
-
-
 def _plan(data_dir: Path, old: Mapping[str, _Unit], files: Mapping[str, list[Fingerprint | None]],
           names: tuple[str, ...], removed: tuple[str, ...], include_proposed: bool) -> _Change | str:
     """Load the documents that changed and check them against the others; return why a full build is needed.
@@ -415,9 +401,8 @@ def _plan(data_dir: Path, old: Mapping[str, _Unit], files: Mapping[str, list[Fin
     documents: dict[str, Document] = {}
     loaded: dict[str, list[Claim]] = {}
     for name in names:
-        document = _load_document(data_dir, name)
-        if document is not None:
-            documents[name] = document
+        if (data_dir / "documents" / name).is_dir():
+            documents[name] = load_document(data_dir, name)
     for name in names:
         if files[name][2] is not None:
             loaded[name] = load_claims_file(data_dir, name, documents, entities)

@@ -2,10 +2,11 @@
 
 pySHACL takes about 17 ms a claim on the shipped shapes (half an hour for 100,000 claims), most of it in rdflib.
 This module evaluates the same shapes on an Oxigraph store: the values of each property are read once, a
-predicate at a time, SPARQL-based constraints run in Oxigraph with ``$this`` pre-bound, and the report is built
-the way pySHACL builds it (focus node, path, value, source shape and component, severity, messages, with
-pySHACL's message templating), so that the results, and the problems made of them, are the same. The tests
-compare both engines' reports on the corpus and on broken graphs.
+predicate at a time, SPARQL-based constraints run in Oxigraph with ``$this`` pre-bound (to all the focus nodes
+of a shape at once where the query allows it), and the report is built the way pySHACL builds it (focus node,
+path, value, source shape and component, severity, messages, with pySHACL's message templating), so that the
+results, and the problems made of them, are the same. The tests compare both engines' reports on the corpus and
+on broken graphs.
 
 It covers the SHACL features the shipped shapes use: targets (class, node, objects of, subjects of), simple
 property paths, and the constraints minCount, maxCount, datatype, nodeKind, in, pattern (with flags),
@@ -388,6 +389,9 @@ class _Validator:
         self.shapes = shapes
         self.data = data
         self._conforms: dict[tuple[int, Term], bool] = {}
+        self._roots = {id(shape) for shape in shapes.roots}
+        #: The solutions of a root shape's SPARQL constraint for all its focus nodes, by focus node.
+        self._batches: dict[tuple[int, int], dict[Term, list[dict[str, Term]]]] = {}
 
     def conforms(self, node: Term, shape: _Shape) -> bool:
         key = (id(shape), node)
@@ -479,13 +483,11 @@ class _Validator:
     def _sparql(self, focus: Term, shape: _Shape, constraint: _Sparql) -> Iterator[Result]:
         if re.search(r"[$?](PATH|currentShape|shapesGraph)\b", constraint.select):
             raise Unsupported("SPARQL constraints using $PATH, $currentShape or $shapesGraph")
-        solutions = self._select(constraint, focus)
-        names = [v.value for v in solutions.variables]
         result_value = None if shape.path is not None else focus
         seen: list[tuple[Any, ...]] = []
         failed = False
-        for row in solutions:
-            bound = {name: row[name] for name in names if row[name] is not None}
+        for row in self._solutions(shape, constraint, focus):
+            bound = dict(row)
             if bound.pop("failure", None) is not None:
                 if not failed:
                     failed = True
@@ -501,22 +503,48 @@ class _Validator:
             yield self._sparql_result(this or focus, shape, constraint, this, path,
                                       value if value is not None else result_value, bound)
 
-    def _select(self, constraint: _Sparql, focus: Term) -> ox.QuerySolutions:
-        """Run a SPARQL constraint with ``$this`` pre-bound to ``focus``.
+    def _solutions(self, shape: _Shape, constraint: _Sparql, focus: Term) -> list[dict[str, Term]]:
+        """Return the solutions of a SPARQL constraint for one focus node, each as its bound variables.
 
-        An IRI is bound by a VALUES clause at the start of the WHERE group, written by Oxigraph's serialiser:
+        The constraint of a shape with targets is run once for all its focus nodes when its query allows it
+        (see :func:`_batchable`): one query instead of one per focus node (for the 30 claim predicates of
+        10,000 claims, 0.07 s instead of 1.8 s).
+        """
+        if id(shape) in self._roots and isinstance(focus, ox.NamedNode) and _batchable(constraint.select):
+            key = (id(shape), id(constraint))
+            batch = self._batches.get(key)
+            if batch is None:
+                batch = self._batches[key] = self._batch(shape, constraint)
+            if focus in batch:
+                return batch[focus]
+        return _rows(self._select(constraint, (focus,)))
+
+    def _batch(self, shape: _Shape, constraint: _Sparql) -> dict[Term, list[dict[str, Term]]]:
+        nodes = [node for node in _focus_nodes(self.data, shape) if isinstance(node, ox.NamedNode)]
+        batch: dict[Term, list[dict[str, Term]]] = {node: [] for node in nodes}
+        for start in range(0, len(nodes), _BATCH):
+            for row in _rows(self._select(constraint, nodes[start:start + _BATCH])):
+                batch[row["this"]].append(row)
+        return batch
+
+    def _select(self, constraint: _Sparql, focus: Sequence[Term]) -> ox.QuerySolutions:
+        """Run a SPARQL constraint with ``$this`` pre-bound to each of ``focus``.
+
+        IRIs are bound by a VALUES clause at the start of the WHERE group, written by Oxigraph's serialiser:
         Oxigraph applies ``substitutions`` only after evaluating the query, which for a pattern like
         ``?s $this ?o`` means reading the whole graph once per focus node.
         """
         where = _WHERE.search(constraint.select)
         try:
-            if isinstance(focus, ox.NamedNode) and where is not None:
-                query = (constraint.select[:where.end()] + f" VALUES $this {{ {focus} }} "
+            if all(isinstance(node, ox.NamedNode) for node in focus) and where is not None:
+                values = " ".join(str(node) for node in focus)
+                query = (constraint.select[:where.end()] + f" VALUES $this {{ {values} }} "
                          + constraint.select[where.end():])
                 solutions = self.data.store.query(query, prefixes=self.shapes.prefixes)
             else:
+                (node,) = focus
                 solutions = self.data.store.query(constraint.select, prefixes=self.shapes.prefixes,
-                                                  substitutions={ox.Variable("this"): focus})
+                                                  substitutions={ox.Variable("this"): node})
         except (RuntimeError, SyntaxError) as err:  # Oxigraph pre-binds only variables that are selected
             raise Unsupported(f"{constraint.node}: {err}") from err
         return cast(ox.QuerySolutions, solutions)  # a SELECT query
@@ -537,6 +565,30 @@ class _Validator:
         return Result(focus=focus, shape=shape.node, component=SH + "SPARQLConstraintComponent",
                       severity=shape.severity, messages=tuple(messages), path=path or shape.path, value=value,
                       constraint=constraint.node)
+
+
+#: How many focus nodes one batched SPARQL query binds.
+_BATCH = 2000
+_SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
+_PROJECTION = re.compile(r"\bSELECT\s+(DISTINCT\s+|REDUCED\s+)?([$?]\w+\s+)*[$?]this\b", re.IGNORECASE)
+#: Keywords after which the solutions of one query over many focus nodes may differ from those of one query each.
+_NOT_BATCHABLE = re.compile(r"\b(GROUP|HAVING|ORDER|LIMIT|OFFSET|COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\b",
+                            re.IGNORECASE)
+
+
+def _batchable(select: str) -> bool:
+    """Return whether ``select`` gives, with ``$this`` bound to many nodes, the union of its one-node solutions.
+
+    True of a single query that selects ``$this`` and has no aggregate, grouping, ordering or slicing: its WHERE
+    group joins the VALUES clause with the rest, so each solution keeps the focus node it was found for.
+    """
+    return (len(_SELECT.findall(select)) == 1 and _PROJECTION.search(select) is not None
+            and _NOT_BATCHABLE.search(select) is None)
+
+
+def _rows(solutions: ox.QuerySolutions) -> list[dict[str, Term]]:
+    names = [variable.value for variable in solutions.variables]
+    return [{name: row[name] for name in names if row[name] is not None} for row in solutions]
 
 
 @lru_cache(maxsize=256)

@@ -17,6 +17,7 @@ import rdflib.compare
 from kg.build import claim_ids, corpus_quads
 from kg.cli import main
 from kg.corpus import Corpus
+from kg.shacl import _batchable
 from kg.validate import ShaclEngine, shacl_problems
 
 CEKG = "https://w3id.org/cekg/vocab#"
@@ -100,6 +101,17 @@ CASES: dict[str, Case] = {
     "unbacked-direct-edge": lambda q, c: _add(q, "http://purl.obolibrary.org/obo/CHEBI_6121",
                                               CEKG + "indicatedFor", ox.NamedNode(
                                                   "https://w3id.org/cekg/id/entity/chronic-migraine")),
+    "edge-whose-claim-is-negated": lambda q, c: _replace(q, _claim(c, "label-interaction-theophylline"),
+                                                         CEKG + "polarity", ox.NamedNode(CEKG + "Negated")),
+    "edge-whose-claim-has-another-predicate": lambda q, c: _replace(
+        q, _claim(c, "label-interaction-theophylline"), CEKG + "predicate", ox.NamedNode(CEKG + "causes")),
+    "unbacked-edges-on-two-predicates": lambda q, c: _add(_add(
+        q, "http://purl.obolibrary.org/obo/CHEBI_6121", CEKG + "indicatedFor",
+        ox.NamedNode("https://w3id.org/cekg/id/entity/chronic-migraine")),
+        "http://purl.obolibrary.org/obo/CHEBI_6121", CEKG + "causes", ox.NamedNode("https://example.org/y")),
+    "anchors-on-other-text-in-two-documents": lambda q, c: _replace(_replace(
+        q, _claim(c, "article-access-expensive") + "/anchor", CEKG + "sourceSha256", ox.Literal("0" * 64)),
+        _claim(c, "label-interaction-theophylline") + "/anchor", CEKG + "sourceSha256", ox.Literal("1" * 64)),
     "undeclared-cekg-term": lambda q, c: _add(q, _claim(c, "article-adverse-nausea"), CEKG + "madeUp",
                                               ox.Literal("x")),
     "document-sha-not-its-iri": lambda q, c: _replace(q, "https://w3id.org/cekg/id/doc/f46061e3a725747d",
@@ -142,3 +154,25 @@ def test_validate_command_with_either_engine(tmp_path: Path, capsys: pytest.Capt
     graphs = [rdflib.Graph().parse(tmp_path / f"{engine.value}.ttl") for engine in ShaclEngine]
     assert _isomorphic(*graphs)
     assert len(graphs[0]) == 2
+
+
+@pytest.mark.parametrize(("case", "message", "count"), [
+    ("unbacked-edges-on-two-predicates", "has no affirmed claim behind it", 2),
+    ("edge-whose-claim-is-negated", "has no affirmed claim behind it", 1),
+    ("anchors-on-other-text-in-two-documents", "The anchor was made on text with SHA-256", 2),
+])
+def test_sparql_constraint_run_once_reports_each_focus_node(statement_view: Quads, corpus: Corpus, case: str,
+                                                            message: str, count: int) -> None:
+    problems = shacl_problems(CASES[case](list(statement_view), corpus), corpus)[1]
+
+    assert sum(message in problem.message for problem in problems) == count
+
+
+def test_only_queries_whose_solutions_keep_their_focus_node_are_run_once() -> None:
+    assert _batchable("SELECT $this ?s ?o WHERE { ?s $this ?o }")
+    assert _batchable("SELECT DISTINCT $this ?term WHERE { ?s ?term ?o FILTER NOT EXISTS { ?term ?p $this } }")
+    assert not _batchable("SELECT ?s WHERE { ?s $this ?o }")
+    assert not _batchable("SELECT DISTINCT ?s WHERE { ?s $this ?o }")
+    assert not _batchable("SELECT $this (COUNT(?s) AS ?n) WHERE { ?s $this ?o } GROUP BY $this")
+    assert not _batchable("SELECT $this ?s WHERE { ?s $this ?o } LIMIT 1")
+    assert not _batchable("SELECT $this ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } } ?s $this ?o }")

@@ -23,7 +23,7 @@ from ..vocab import DocumentKind
 from .formats import DocumentFormat, Extraction, Progress, detect_format, no_progress
 from .text import CHUNK, DEFAULT_MAX_BYTES, check_file, sha256_text, stream_text
 
-__all__ = ["AddResult", "add_document", "load_documents", "resolve_document"]
+__all__ = ["AddResult", "add_document", "load_document", "load_documents", "resolve_document"]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 
@@ -257,23 +257,29 @@ def load_documents(data_dir: Path) -> dict[str, Document]:
     for folder in sorted(p for p in _documents_dir(data_dir).glob("*") if p.is_dir()):
         if folder.name.startswith("."):
             continue
-        meta_path = folder / "meta.yaml"
-        name = _relative(meta_path, data_dir)
         try:
-            meta = _yaml.load(meta_path, label=name)
-        except FileNotFoundError:
-            problems.append(Problem("missing: re-add the document with `kg add`", file=name))
-            continue
-        except DataError as err:
-            problems.extend(err.problems)
-            continue
-        try:
-            documents[folder.name] = _document(folder, meta, name)
+            documents[folder.name] = load_document(data_dir, folder.name)
         except DataError as err:
             problems.extend(err.problems)
     if problems:
         raise DataError(problems)
     return documents
+
+
+def load_document(data_dir: Path, doc_id: str) -> Document:
+    """Load one document of the data folder, as :func:`load_documents` loads each.
+
+    Raises:
+        DataError: its meta.yaml is missing or wrong, or its text.txt is missing.
+    """
+    folder = _documents_dir(data_dir) / doc_id
+    meta_path = folder / "meta.yaml"
+    name = _relative(meta_path, data_dir)
+    try:
+        meta = _yaml.load(meta_path, label=name)
+    except FileNotFoundError:
+        raise DataError([Problem("missing: re-add the document with `kg add`", file=name)]) from None
+    return _document(folder, meta, name)
 
 
 def _document(folder: Path, meta: _yaml.LocatedDict, name: str) -> Document:
