@@ -52,9 +52,14 @@ class Graph:
 
     @classmethod
     def remote(cls, endpoint: str, *, user: str | None = None, password: str | None = None, auth: str = "basic",
-               timeout: float = 30.0) -> Graph:
-        """Use a remote SPARQL 1.1 endpoint instead of the local store."""
-        return cls(RemoteBackend(endpoint, user=user, password=password, auth=auth, timeout=timeout))
+               timeout: float = 30.0, default_graph: str | None = None) -> Graph:
+        """Use a remote SPARQL 1.1 endpoint instead of the local store.
+
+        ``default_graph`` names the graph queries read without ``GRAPH`` (sent as ``default-graph-uri``), e.g. the
+        statement graph ``kg push`` fills on Virtuoso.
+        """
+        return cls(RemoteBackend(endpoint, user=user, password=password, auth=auth, timeout=timeout,
+                                 default_graph=default_graph))
 
     @property
     def store(self) -> ox.Store:

@@ -196,9 +196,13 @@ def list_queries(as_json: bool, names: bool, run_all: bool, limit: int, store_di
               "store. Credentials come from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD.")
 @click.option("--auth", type=click.Choice(["basic", "digest"]), default="basic", show_default=True,
               help="HTTP authentication for --endpoint, when credentials are set.")
+@click.option("--default-graph", metavar="IRI",
+              help="Graph a remote query reads without GRAPH (default-graph-uri), e.g. the graph `kg push` filled "
+              "on Virtuoso.")
 @_store_option
 def query(query: str | None, expression: str | None, params: tuple[str, ...], fmt: str | None, limit: int,
-          timeout: float, backend: str, endpoint: str | None, auth: str, store_dir: Path) -> None:
+          timeout: float, backend: str, endpoint: str | None, auth: str, default_graph: str | None,
+          store_dir: Path) -> None:
     """Run a query of the library (by name), a .rq file, or -e 'SPARQL'.
 
     Parameters are bound as RDF terms, never pasted into the query text.
@@ -210,6 +214,8 @@ def query(query: str | None, expression: str | None, params: tuple[str, ...], fm
       kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
       kg query entity-graph --format turtle
       kg query efficacy --endpoint http://localhost:7878/sparql
+      kg query efficacy --endpoint http://localhost:8890/sparql \\
+               --default-graph https://w3id.org/cekg/graph/statements
     """
     from .sparql import OxigraphBackend, RdflibBackend, RemoteBackend, find_query, parse_query, run
     from .sparql.formats import render
@@ -226,8 +232,11 @@ def query(query: str | None, expression: str | None, params: tuple[str, ...], fm
         values[name.strip()] = value
     if endpoint:
         user, password = os.environ.get("KG_ENDPOINT_USER"), os.environ.get("KG_ENDPOINT_PASSWORD")
-        result = run(info, RemoteBackend(endpoint, user=user, password=password, auth=auth, timeout=timeout),
-                     values, limit=limit, timeout=timeout + 5)
+        remote = RemoteBackend(endpoint, user=user, password=password, auth=auth, timeout=timeout,
+                               default_graph=default_graph)
+        result = run(info, remote, values, limit=limit, timeout=timeout + 5)
+    elif default_graph:
+        raise UsageError("--default-graph applies to a remote --endpoint only")
     else:
         with open_store(store_dir) as store:
             engine = OxigraphBackend(store) if backend == "oxigraph" else RdflibBackend.from_store(store)

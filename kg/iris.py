@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import pyoxigraph
 
-from .vocab import ID, PREFIXES, converter
+from .vocab import BASE, ID, PREFIXES, converter
 
 __all__ = [
     "CURATOR",
@@ -125,3 +125,12 @@ def dataset_iri(*parts: str) -> str:
 def partition_iri(scope: str, kind: str, iri: str) -> str:
     """Return the IRI of a VoID class or property partition of *scope* for the class or property *iri*."""
     return f"{scope}/{kind}/{content_hash(iri, length=12)}"
+
+
+#: The named graph that holds the statement view on a server that ``kg push`` fills, unless told otherwise.
+STATEMENTS_GRAPH = f"{BASE}graph/statements"
+
+
+def staging_graph_iri(target: str) -> str:
+    """Return the graph a push fills before it takes the place of *target* (a graph IRI)."""
+    return f"{target}/staging"

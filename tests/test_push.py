@@ -388,8 +388,6 @@ def _cases(info: QueryInfo, local: OxigraphBackend) -> list[dict[str, Any]]:
 
 #: Queries Virtuoso 7.2 gets wrong, measured; each test fails as soon as Virtuoso (or the query) gets it right.
 VIRTUOSO_DEVIATIONS = {
-    "hedged-claims": "Virtuoso 7.2 rejects an aggregate in ORDER BY (SP030 at 'MIN'): order by ?start, grouped by it",
-    "mechanisms": "Virtuoso 7.2 rejects an aggregate in ORDER BY (SP030 at 'MIN'): order by ?start, grouped by it",
     "regulatory-status": "Virtuoso 7.2 loses OPTIONAL bindings in this query (?status of 2 claims; which ones "
                          "depends on the order of the OPTIONALs), and with ?condition bound drops the claims "
                          "restricted to no condition (a VALUES row does not join a variable left unbound)",

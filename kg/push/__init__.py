@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..errors import EndpointError, QueryTimeout, UsageError
+from ..iris import staging_graph_iri
 from ..sparql.engine import EndpointUnavailable
 from .check import CountCheck, Reader, StaleNanopub
 from .local import STATEMENTS_GRAPH, LocalDataset, Unit
@@ -117,7 +118,7 @@ def _describe(target: ox.NamedNode | ox.DefaultGraph) -> str:
 
 def _staging(target: ox.NamedNode | ox.DefaultGraph) -> ox.NamedNode:
     base = STATEMENTS_GRAPH if isinstance(target, ox.DefaultGraph) else target.value
-    return ox.NamedNode(base + "/staging")
+    return ox.NamedNode(staging_graph_iri(base))
 
 
 class _Plan:

@@ -14,12 +14,11 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..errors import DataError, Problem
-from ..vocab import BASE, PREFIXES
+from ..iris import STATEMENTS_GRAPH
+from ..vocab import PREFIXES
 
 __all__ = ["STATEMENTS_GRAPH", "LocalDataset", "Unit"]
 
-#: The named graph that holds the store's default graph on the server, unless told otherwise.
-STATEMENTS_GRAPH = BASE + "graph/statements"
 
 _NP = PREFIXES["np"]
 #: Each nanopublication, its head graph, and the graphs the head names (none if it names none).
