@@ -30,7 +30,7 @@ test: install system-deps
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check kg tests
+	$(BIN)/ruff check kg tests bench
 	$(BIN)/mypy
 
 # Benchmarks at 1k, 10k and 100k claims: bench/results.json and docs/benchmarks.md (see bench/README.md).
