@@ -21,7 +21,7 @@ from types import TracebackType
 
 from .errors import EndpointError, NotFoundError, UsageError
 
-__all__ = ["OxigraphServer", "free_port", "oxigraph_executable", "start_oxigraph"]
+__all__ = ["OxigraphServer", "free_port", "oxigraph_executable", "port_taken", "start_oxigraph"]
 
 _LOOPBACK = "127.0.0.1"
 
@@ -33,7 +33,8 @@ def free_port(host: str = _LOOPBACK) -> int:
         return int(probe.getsockname()[1])
 
 
-def _port_taken(host: str, port: int) -> bool:
+def port_taken(host: str, port: int) -> bool:
+    """Return whether something already listens on (or holds) *port* at *host*."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -135,7 +136,7 @@ def start_oxigraph(location: Path, *, host: str = _LOOPBACK, port: int | None = 
     command = executable or oxigraph_executable()
     if port is None:
         port = free_port(host)
-    elif _port_taken(host, port):
+    elif port_taken(host, port):
         raise UsageError(f"port {port} on {host} is already in use: stop what listens there, choose another "
                          "port, or leave the port unset to take a free one")
     location.mkdir(parents=True, exist_ok=True)

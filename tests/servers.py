@@ -7,7 +7,6 @@ and a small ``http.server`` in a thread (:class:`LoopbackServer`) for endpoints 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -19,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from kg.localserver import free_port, port_taken
+
 __all__ = ["Endpoint", "Handler", "LoopbackServer", "Recorded", "Spawned", "free_port", "port_is_free", "run_kg",
            "spawn", "stop", "wait_until_up"]
 
@@ -26,22 +27,9 @@ LOOPBACK = "127.0.0.1"
 KG = [sys.executable, "-m", "kg.cli"]
 
 
-def free_port() -> int:
-    """Return a loopback port that nothing listens on (the kernel's pick for a socket bound to port 0)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((LOOPBACK, 0))
-        return int(probe.getsockname()[1])
-
-
 def port_is_free(port: int) -> bool:
     """Return whether a listening socket could be bound to ``port`` on loopback right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((LOOPBACK, port))
-        except OSError:
-            return False
-        return True
+    return not port_taken(LOOPBACK, port)
 
 
 @dataclass
