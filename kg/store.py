@@ -16,34 +16,18 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
-from typing import IO
 
 import pyoxigraph as ox
 
 from .errors import KGError, NotFoundError, StoreError
-from .vocab import PREFIXES
 
-__all__ = ["ExportFormat", "canonical_nquads", "load_store", "memory_store", "open_store", "read_only", "sorted_quads",
-           "update_store", "write_quads", "write_store"]
+__all__ = ["canonical_nquads", "load_store", "memory_store", "open_store", "read_only", "update_store", "write_store"]
 
 _PREVIOUS = ".previous"
 _BUILDING = ".building-"
 #: Store files that never change once written (RocksDB tables): a copy of the store may share them.
 _IMMUTABLE_SUFFIXES = (".sst", ".blob")
-
-
-class ExportFormat(StrEnum):
-    """Whole-dataset serialisations."""
-
-    TRIG = "trig"
-    NQUADS = "nquads"
-
-    @property
-    def rdf_format(self) -> ox.RdfFormat:
-        """Return the Oxigraph format."""
-        return ox.RdfFormat.TRIG if self is ExportFormat.TRIG else ox.RdfFormat.N_QUADS
 
 
 def _recover(store_dir: Path) -> None:
@@ -303,25 +287,7 @@ def open_store(store_dir: Path) -> Iterator[ox.Store]:
         del store
 
 
-def _quad_key(quad: ox.Quad) -> tuple[str, str, str, str]:
-    return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))
-
-
-def sorted_quads(store: ox.Store) -> list[ox.Quad]:
-    """Return every quad of the store in a stable order (graph, subject, predicate, object)."""
-    return sorted(store.quads_for_pattern(None, None, None, None), key=_quad_key)
-
-
 def canonical_nquads(store: ox.Store) -> bytes:
     """Return the store as N-Quads, one quad a line, lines sorted: equal stores give equal bytes."""
     lines = ox.serialize(store.quads_for_pattern(None, None, None, None), format=ox.RdfFormat.N_QUADS)
     return b"".join(sorted(lines.splitlines(keepends=True))) if lines else b""
-
-
-def write_quads(quads: Iterable[ox.Quad], output: IO[bytes], fmt: ExportFormat) -> None:
-    """Serialise quads in a whole-dataset format, with the project's prefixes where the format has them."""
-    if fmt is ExportFormat.NQUADS:
-        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-        output.write(b"".join(sorted(data.splitlines(keepends=True))))
-    else:
-        ox.serialize(quads, output, format=fmt.rdf_format, prefixes=PREFIXES)
