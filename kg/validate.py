@@ -11,7 +11,9 @@ Three checks, each problem located by claim id and file:line:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -78,15 +80,33 @@ def validate(data_dir: Path, *, include_proposed: bool = False, engine: ShaclEng
     Raises:
         NotFoundError: the data folder does not exist.
     """
+    with _cycle_collection_paused():
+        try:
+            corpus = load_corpus(data_dir, include_proposed=include_proposed)
+            store = memory_store(corpus_nquads(corpus))
+        except DataError as err:
+            return Report(problems=err.problems)
+        problems = vocabulary_problems(store)
+        shacl_report, found = shacl_problems(store, corpus, engine=engine)
+        problems.extend(found)
+        return Report(problems=problems, shacl=shacl_report, claims=len(corpus.claims))
+
+
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration, then restore it as it was.
+
+    Validation keeps millions of objects alive at once (the claims, the graph's values by predicate, the results
+    of nested shapes), none of them in reference cycles; each full collection would walk them all again. At
+    100,000 claims that was 12 s of the 44 s of CPU the SHACL check took.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        corpus = load_corpus(data_dir, include_proposed=include_proposed)
-        store = memory_store(corpus_nquads(corpus))
-    except DataError as err:
-        return Report(problems=err.problems)
-    problems = vocabulary_problems(store)
-    shacl_report, found = shacl_problems(store, corpus, engine=engine)
-    problems.extend(found)
-    return Report(problems=problems, shacl=shacl_report, claims=len(corpus.claims))
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _iri(term: object) -> str | None:
