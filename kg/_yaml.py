@@ -23,8 +23,36 @@ class LocatedDict(dict[str, Any]):
         return self.key_lines.get(key, self.line)
 
 
-class _Loader(yaml.SafeLoader):
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _Resolving:
+    """Resolve plain scalars that no implicit type can start with (most text) without trying each pattern.
+
+    A plain scalar gets a tag other than ``str`` only if a pattern registered for its first character matches:
+    when there is none for that character, the answer is known without a regular expression.
+    """
+
+    yaml_implicit_resolvers: dict[Any, list[Any]]
+    yaml_path_resolvers: dict[Any, Any]
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        """Return the tag of a node, as :meth:`yaml.resolver.BaseResolver.resolve` does."""
+        if (kind is yaml.ScalarNode and implicit[0] and value and value[0] not in self.yaml_implicit_resolvers
+                and None not in self.yaml_implicit_resolvers and not self.yaml_path_resolvers):
+            return _STR_TAG
+        return super().resolve(kind, value, implicit)  # type: ignore[misc]
+
+
+class _Loader(_Resolving, yaml.SafeLoader):
     """A safe loader that builds :class:`LocatedDict` mappings and refuses duplicate keys."""
+
+
+def _construct(loader: _Loader, node: yaml.Node) -> Any:
+    # Plain text is by far the most common node: take its value without the constructor's dispatch.
+    if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+        return node.value
+    return loader.construct_object(node, deep=True)
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
@@ -33,7 +61,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = _construct(loader, key_node)
         line = key_node.start_mark.line + 1
         if not isinstance(key, str):
             raise yaml.constructor.ConstructorError(
@@ -44,7 +72,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
                 None, None, f"key {key!r} appears twice in the same mapping (first on line "
                 f"{mapping.key_lines[key]}): keep one", key_node.start_mark
             )
-        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping[key] = _construct(loader, value_node)
         mapping.key_lines[key] = line
     return mapping
 
@@ -59,7 +87,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_t
 
 _FastLoader: type[Any]
 if getattr(yaml, "__with_libyaml__", False):
-    class _CLoader(yaml.CSafeLoader):
+    class _CLoader(_Resolving, yaml.CSafeLoader):
         """The same loader on libyaml's C parser: the same values and lines, several times faster."""
 
     _CLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)

@@ -8,7 +8,6 @@ writing.
 
 from __future__ import annotations
 
-import io
 import os
 import queue
 import shutil
@@ -100,66 +99,65 @@ def write_store(store_dir: Path, quads: Iterable[ox.Quad]) -> int:
     return count
 
 
-class _Chunks(io.RawIOBase):
-    """A readable stream over chunks of bytes made by another thread, so that making and loading overlap."""
+#: How many bytes of N-Quads the bulk loader is handed at a time: enough that it writes few table files, little
+#: enough that making the next batch overlaps loading this one.
+LOAD_BATCH_BYTES = 64 << 20
 
-    def __init__(self, chunks: Iterable[bytes], *, depth: int = 4) -> None:
-        super().__init__()
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=depth)
-        self._pending = memoryview(b"")
-        self._done = False
-        self._stop = threading.Event()
-        self.error: BaseException | None = None
-        self._thread = threading.Thread(target=self._produce, args=(chunks,), name="kg-nquads", daemon=True)
-        self._thread.start()
 
-    def _produce(self, chunks: Iterable[bytes]) -> None:
-        try:
-            for chunk in chunks:
-                while not self._stop.is_set():
-                    try:
-                        self._queue.put(chunk, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if self._stop.is_set():
-                    return
-        except BaseException as err:  # handed to the reading thread, which raises it
-            self.error = err
-        finally:
-            while not self._stop.is_set():
-                try:
-                    self._queue.put(None, timeout=0.1)
-                    break
-                except queue.Full:
-                    continue
+def _batches(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
+    """Join chunks of N-Quads into batches of at least ``size`` bytes (the last one may be smaller)."""
+    pending: list[bytes] = []
+    pending_size = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        pending_size += len(chunk)
+        if pending_size >= size:
+            yield b"".join(pending)
+            pending, pending_size = [], 0
+    if pending_size:
+        yield b"".join(pending)
 
-    def readable(self) -> bool:
-        return True
 
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        while not self._pending and not self._done:
-            chunk = self._queue.get()
-            if chunk is None:
-                self._done = True
-            else:
-                self._pending = memoryview(chunk)
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size
+def _bulk_load(store: ox.Store, nquads: Iterable[bytes]) -> None:
+    """Load chunks of N-Quads into ``store``: a second thread loads each batch while this one makes the next.
 
-    def finish(self) -> None:
-        """Stop the producing thread and wait for it."""
-        self._stop.set()
-        self._thread.join()
+    The loader is handed bytes, not a stream: it parses them without the interpreter lock, whereas reading a
+    Python stream would take the lock back for every small read and wait on the thread making the chunks.
+
+    Raises:
+        Any exception raised while ``nquads`` is iterated, or by the loader, once the loading thread stopped.
+    """
+    batches: queue.Queue[bytes | None] = queue.Queue(maxsize=1)
+    failures: list[BaseException] = []
+
+    def load() -> None:
+        while (batch := batches.get()) is not None:
+            if failures:
+                continue  # drain the queue so that the making thread never blocks on it
+            try:
+                store.bulk_load(batch, format=ox.RdfFormat.N_QUADS, lenient=True)
+            except BaseException as err:  # handed to the making thread, which raises it
+                failures.append(err)
+
+    loader = threading.Thread(target=load, name="kg-bulk-load")
+    loader.start()
+    try:
+        for batch in _batches(nquads, LOAD_BATCH_BYTES):
+            if failures:
+                break
+            batches.put(batch)
+    finally:
+        batches.put(None)
+        loader.join()
+    if failures:
+        raise failures[0]
 
 
 def load_store(store_dir: Path, nquads: Iterable[bytes], *,
                files: Callable[[int], Mapping[str, bytes]] | None = None) -> int:
     """Write the N-Quads ``nquads`` as the new content of the store at ``store_dir``, all or nothing.
 
-    The chunks are made in a second thread while Oxigraph's bulk loader parses and stores the previous ones.
+    Oxigraph's bulk loader stores each batch of chunks while the next batch is made.
     Their IRIs must already be checked: the loader does not check them again.
 
     Args:
@@ -177,18 +175,7 @@ def load_store(store_dir: Path, nquads: Iterable[bytes], *,
     """
     with _replacing(store_dir) as staging:
         store = ox.Store(str(staging))
-        stream = _Chunks(nquads)
-        try:
-            store.bulk_load(io.BufferedReader(stream, buffer_size=1 << 20), format=ox.RdfFormat.N_QUADS,
-                            lenient=True)
-        except (OSError, SyntaxError, ValueError):
-            if stream.error is not None:
-                raise stream.error from None
-            raise
-        finally:
-            stream.finish()
-        if stream.error is not None:
-            raise stream.error
+        _bulk_load(store, nquads)
         store.flush()
         count = len(store)
         del store
@@ -203,17 +190,7 @@ def memory_store(nquads: Iterable[bytes]) -> ox.Store:
         Any exception raised while ``nquads`` is iterated.
     """
     store = ox.Store()
-    stream = _Chunks(nquads)
-    try:
-        store.bulk_load(io.BufferedReader(stream, buffer_size=1 << 20), format=ox.RdfFormat.N_QUADS, lenient=True)
-    except (OSError, SyntaxError, ValueError):
-        if stream.error is not None:
-            raise stream.error from None
-        raise
-    finally:
-        stream.finish()
-    if stream.error is not None:
-        raise stream.error
+    _bulk_load(store, nquads)
     return store
 
 

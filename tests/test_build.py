@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import io
+import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kg.build import claim_ids, corpus_quads
+from kg import store as store_module
+from kg.build import claim_ids, corpus_nquads, corpus_quads
 from kg.cli import main
 from kg.corpus import Corpus
 from kg.export import ExportFormat, export
 from kg.iris import expand
-from kg.store import canonical_nquads, open_store, write_store
+from kg.store import canonical_nquads, load_store, open_store, write_store
 
 from .rdfcompare import assert_same_quads, oxigraph_keys, rdflib_keys
 
@@ -167,3 +170,42 @@ def test_stats_counts(built_store: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert stats["citationStatus"] == {"named-unreferenced": 11, "none": 58}
     assert sum(stats["modality"].values()) == 69
     assert sum(stats["citationStatus"].values()) == 69
+
+
+def test_loading_in_many_batches_gives_the_same_store(
+    tmp_path: Path, corpus: Corpus, built_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "LOAD_BATCH_BYTES", 4096)  # one bulk load per few lines
+    load_store(tmp_path / "store", corpus_nquads(corpus))
+    with open_store(tmp_path / "store") as batched, open_store(built_store) as whole:
+        assert canonical_nquads(batched) == canonical_nquads(whole)
+
+
+def test_a_failure_while_making_the_quads_leaves_the_previous_store(tmp_path: Path, corpus: Corpus) -> None:
+    store_dir = tmp_path / "store"
+    load_store(store_dir, corpus_nquads(corpus))
+    with open_store(store_dir) as store:
+        before = canonical_nquads(store)
+
+    def failing() -> Iterator[bytes]:
+        yield from itertools.islice(corpus_nquads(corpus), 2)
+        raise ValueError("made up")
+
+    with pytest.raises(ValueError, match="made up"):
+        load_store(store_dir, failing())
+    with open_store(store_dir) as store:
+        assert canonical_nquads(store) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["store"]
+
+
+def test_bad_nquads_are_refused_and_leave_the_previous_store(tmp_path: Path, corpus: Corpus) -> None:
+    store_dir = tmp_path / "store"
+    load_store(store_dir, corpus_nquads(corpus))
+    with open_store(store_dir) as store:
+        before = canonical_nquads(store)
+
+    with pytest.raises(SyntaxError):
+        load_store(store_dir, [b"<https://example.org/s> <https://example.org/p> .\n"])
+    with open_store(store_dir) as store:
+        assert canonical_nquads(store) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["store"]

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import Path
 
+import yaml
+
+from kg import _yaml
 from kg.corpus import Corpus
 from kg.iris import expand
 from kg.vocab import Bound, Category, CitationStatus, Modality, Polarity
@@ -183,3 +187,16 @@ def test_document_texts_are_the_corpus_bytes_with_recorded_hashes(corpus: Corpus
     for doc_id, digest in expected.items():
         assert corpus.documents[doc_id].sha256 == digest
         assert corpus.documents[doc_id].text_sha256 == digest
+
+
+def test_yaml_scalars_resolve_as_in_pyyaml(tmp_path: Path) -> None:
+    text = ("a: yes\nb: null\nc: ~\nd: 1.5\ne: 12\nf: 2023-02\ng: 2023-02-01\nh: 0x1F\ni: .inf\nj: Cebuxvir may help\n"
+            "k: on\nl: ''\nm:\nn: '12'\no: -3\np: <<not a merge\n")
+    path = tmp_path / "values.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = _yaml.load(path)
+    expected = yaml.safe_load(text)
+    expected["f"], expected["g"] = "2023-02", "2023-02-01"  # dates stay the text the curator wrote
+    assert loaded == expected
+    assert [type(v) for v in loaded.values()] == [type(v) for v in expected.values()]
+    assert loaded.line_of("j") == 10
