@@ -240,7 +240,7 @@ def test_bad_options_are_usage_errors_naming_the_value(store: ox.Store, options:
 def test_unknown_query_and_bad_parameter(store: ox.Store, tmp_path: Path) -> None:
     with pytest.raises(NotFoundError, match=r"no query named 'entity-grph'.*did you mean entity-graph"):
         build_view(store, view="query", query="entity-grph")
-    with pytest.raises(QueryError, match="has no variable"):
+    with pytest.raises(QueryError, match="entity-graph has no parameter 'nothing'; its parameters are: entity"):
         build_view(store, view="query", query="entity-graph", params={"nothing": "1"})
 
 

@@ -1,15 +1,17 @@
 """Running a query: parameters bound as terms, on the embedded store, on rdflib, or on a remote endpoint.
 
-Locally, parameters are substituted as terms by the engine (Oxigraph ``substitutions``, rdflib
-``initBindings``). A remote endpoint has no such protocol, so they travel in a trailing ``VALUES`` clause
-written by the RDF serialiser: a value is only ever a term, whatever characters it holds.
+On the embedded store and on a remote endpoint, parameters travel in a ``VALUES`` block written by the RDF
+serialiser at the start of the group that binds them (:func:`with_values`): a value is only ever a term, whatever
+characters it holds, and Oxigraph's planner sees the constant, so a query about one claim or one entity reads only
+what concerns it. (Oxigraph's ``substitutions`` bind the variable after planning: a plan chosen for every claim
+then runs for one, as slowly as for all.) rdflib takes them as ``initBindings``.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -163,20 +165,15 @@ class OxigraphBackend:
 
     def execute(self, text: str, bindings: Mapping[str, Term], *, limit: int | None, name: str = "query"
                 ) -> QueryResult:
-        """Run a query; parameters are substituted as terms by Oxigraph."""
+        """Run a query; parameters are joined as a ``VALUES`` block (see :func:`with_values`)."""
         try:
-            answer = self.store.query(text, substitutions={ox.Variable(k): v for k, v in bindings.items()})
+            answer = self.store.query(with_values(text, bindings))
         except SyntaxError as err:
             raise _syntax_error(err, name, text) from None
-        except RuntimeError as err:
-            if "SELECT projection" in str(err):
-                missing = re.search(r"variable (\?\w+)", str(err))
-                variable = missing.group(1) if missing else "the parameter"
-                raise QueryError(f"{name} cannot bind {variable}: a parameter must be a variable the query "
-                                 f"selects (add {variable} to SELECT), since it is substituted as a term") from None
+        except (RuntimeError, OSError) as err:
             raise QueryError(f"{name} failed: {err}") from None
-        except OSError as err:
-            raise QueryError(f"{name} failed: {err}") from None
+        if isinstance(answer, ox.QuerySolutions):
+            _check_selected(answer, bindings, name)
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult("ASK", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
@@ -185,6 +182,16 @@ class OxigraphBackend:
             return QueryResult("SELECT", variables=variables, rows=rows, truncated=cut, limit=limit)
         triples, cut = _take(answer, limit)
         return QueryResult("CONSTRUCT", triples=triples, truncated=cut, limit=limit)
+
+
+def _check_selected(answer: ox.QuerySolutions, bindings: Mapping[str, Term], name: str) -> None:
+    """Refuse a parameter the query does not select: it would bind a variable the answer cannot show."""
+    selected = {v.value for v in answer.variables}
+    missing = sorted(set(bindings) - selected)
+    if missing:
+        variable = f"?{missing[0]}"
+        raise QueryError(f"{name} cannot bind {variable}: a parameter must be a variable the query selects "
+                         f"(add {variable} to SELECT), so that the answer shows the value it was bound to")
 
 
 class RdflibBackend:
@@ -436,32 +443,65 @@ def with_values(text: str, bindings: Mapping[str, Term]) -> str:
     """Return the query with a VALUES block binding the parameters, each written by the RDF serialiser as a term.
 
     The block opens the outer WHERE group, so the value joins the pattern before FILTER, OPTIONAL and GROUP BY
-    see it, as a substitution would.
+    see it, as a substitution would. When that group is only a subquery that selects the parameters as plain
+    variables (a query ordered by an aggregate), the block opens the subquery's WHERE group instead: the answer is
+    the same, and the subquery is not computed for every value first.
     """
     if not bindings:
         return text
     names = sorted(bindings)
     terms = " ".join(str(bindings[n]) for n in names)
     variables = " ".join(f"?{n}" for n in names)
-    at = _where_group(text)
+    at = _where_group(text, names)
     if at is None:
         return f"{text.rstrip()}\nVALUES ({variables}) {{ ({terms}) }}\n"
     return text[:at] + f" VALUES ({variables}) {{ ({terms}) }} " + text[at:]
 
 
-def _where_group(text: str) -> int | None:
-    """Return the offset just inside the '{' that opens the outer WHERE group, ignoring IRIs, strings, comments."""
+_FORM = re.compile(r"(?<![:\w])(SELECT|CONSTRUCT|ASK|DESCRIBE)\b(?!:)", re.IGNORECASE)
+_WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
+_SUBQUERY = re.compile(r"\s*\{\s*SELECT\b", re.IGNORECASE)
+
+
+def _where_group(text: str, names: Sequence[str] = ()) -> int | None:
+    """Return the offset just inside the '{' of the WHERE group a VALUES block for ``names`` should open.
+
+    IRIs, strings and comments are ignored. The outer WHERE group, or the WHERE group of a subquery that is all of
+    it and selects every one of ``names`` as a plain variable.
+    """
     masked = _mask(text)
-    form = re.search(r"(?<![:\w])(SELECT|CONSTRUCT|ASK|DESCRIBE)\b(?!:)", masked, re.IGNORECASE)
+    form = _FORM.search(masked)
     if not form:
         return None
     start = form.end()
     if form.group(1).upper() == "CONSTRUCT":
-        where = re.compile(r"\bWHERE\b", re.IGNORECASE).search(masked, start)
+        where = _WHERE.search(masked, start)
         if where:
             start = where.end()
     brace = masked.find("{", start)
-    return None if brace < 0 else brace + 1
+    if brace < 0:
+        return None
+    inner = _SUBQUERY.match(masked, brace + 1)
+    if names and inner and _only_group(masked, inner.start()):
+        clause_end = masked.find("{", inner.end())
+        clause = masked[inner.end():clause_end]
+        while (bare := re.sub(r"\([^()]*\)", " ", clause)) != clause:  # expressions, innermost first
+            clause = bare
+        plain = set(re.findall(r"[?$](\w+)", clause))
+        if clause_end > 0 and set(names) <= plain:
+            return clause_end + 1
+    return brace + 1
+
+
+def _only_group(masked: str, at: int) -> bool:
+    """Whether the group opening at ``at`` (after blanks) is the only thing in the group around it."""
+    opening = masked.index("{", at)
+    depth = 0
+    for index in range(opening, len(masked)):
+        depth += {"{": 1, "}": -1}.get(masked[index], 0)
+        if depth == 0:
+            return masked[index + 1:].lstrip().startswith("}")
+    return False
 
 
 _MASKED = re.compile(r'<[^<>\s"{}|^`]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
