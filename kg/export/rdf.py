@@ -1,15 +1,19 @@
 """RDF exports: the whole dataset or one view, read from the store in a stable order and streamed out.
 
-TriG, Turtle, RDF/XML and JSON-LD are written graph by graph (the default graph first, then the named graphs by
-IRI), subject by subject: besides the sorted list of subjects, one subject (or one named graph) is held in memory
-at a time. N-Quads and N-Triples are written with their lines sorted, as ``sort`` would, so that two exports of
-equal stores are byte for byte equal and diff line by line: lines are sorted in runs of a bounded size, kept in
-temporary files, and merged.
+Every export is in a stable order, so that two exports of equal stores are byte for byte equal. N-Quads and
+N-Triples are written with their lines sorted, as ``sort`` would, so that they also diff line by line. TriG,
+Turtle, RDF/XML and JSON-LD are written graph by graph (the default graph first, then the named graphs by IRI),
+each graph's statements in the order of their N-Triples text (subject, predicate, object). Either way the sorting
+is of N-Quads lines as bytes (Oxigraph writes them, Python sorts bytes): lines are sorted in runs of a bounded
+size, kept in temporary files and merged, so memory stays bounded whatever the size of the store. The ordered
+lines are parsed back into quads for the formats Oxigraph writes itself.
 """
 
 from __future__ import annotations
 
 import heapq
+import io
+import itertools
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
@@ -24,41 +28,87 @@ from . import ExportFormat, Progress, View
 __all__ = ["count_quads", "graph_ordered_quads", "write_rdf"]
 
 _DEFAULT = ox.DefaultGraph()
-Graph = ox.DefaultGraph | ox.NamedNode | ox.BlankNode
 #: N-Quads and N-Triples lines are sorted in runs of this many statements, merged at the end.
 _RUN = 100_000
 
 
-def _default_graph_subjects(store: ox.Store) -> list[ox.NamedNode | ox.BlankNode]:
-    """Return the distinct subjects of the default graph, in the order of their N-Triples text."""
-    solutions = store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")
-    if not isinstance(solutions, ox.QuerySolutions):
-        raise TypeError("a SELECT query gave no solutions")
-    return sorted((solution[0] for solution in solutions), key=str)
-
-
-def _statement_key(quad: ox.Quad) -> tuple[str, str, str]:
-    return str(quad.subject), str(quad.predicate), str(quad.object)
-
-
 def graph_ordered_quads(store: ox.Store, view: View | None) -> Iterator[ox.Quad]:
-    """Yield the quads of a view graph by graph (default graph first), then by subject, predicate and object.
+    """Yield the quads of a view graph by graph (default graph first, then by IRI), then by subject, predicate and
+    object (the order of their N-Triples text)."""
+    with tempfile.TemporaryDirectory(prefix="kg-export-") as folder:
+        default, named = _dumped_lines(store, view, Path(folder))
+        yield from _parse_lines(_sorted_lines(default, Path(folder) / "default"))
+        keyed = _sorted_lines((_graph_first(line) for line in named), Path(folder) / "named")
+        yield from _parse_lines(line.split(b" ", 1)[1] for line in keyed)
 
-    The default graph is read subject by subject; each named graph (a part of one nanopublication) is read and
-    sorted whole.
+
+def _dumped_lines(store: ox.Store, view: View | None, folder: Path) -> tuple[Iterator[bytes], Iterator[bytes]]:
+    """Return the N-Quads lines of a view's default graph and of its named graphs, as Oxigraph dumps them.
+
+    The store is dumped once, into ``folder``, in the store's own order: Oxigraph writes the default graph first,
+    which is checked at the boundary (should a version change that, the lines are sorted out one by one).
     """
-    if view is not View.NANOPUB:
-        for subject in _default_graph_subjects(store):
-            yield from sorted(store.quads_for_pattern(subject, None, None, _DEFAULT), key=_statement_key)
-    if view is not View.STATEMENTS:
-        for graph in sorted(store.named_graphs(), key=str):
-            yield from sorted(store.quads_for_pattern(None, None, None, graph), key=_statement_key)
+    path = folder / "dump.nq"
+    if view is View.STATEMENTS:
+        store.dump(path, ox.RdfFormat.N_TRIPLES, from_graph=_DEFAULT)
+        return _file_lines(path), iter(())
+    store.dump(path, ox.RdfFormat.N_QUADS)
+    size = count_quads(store, View.STATEMENTS)
+    lines = _file_lines(path)
+    default = list(itertools.islice(lines, size))
+    first_named = next(lines, None)
+    named: Iterator[bytes] = itertools.chain([first_named] if first_named else [], lines)
+    if (default and not _in_default_graph(default[-1])) or (first_named and _in_default_graph(first_named)):
+        every = list(itertools.chain(default, named))
+        default = [line for line in every if _in_default_graph(line)]
+        named = iter([line for line in every if not _in_default_graph(line)])
+    return (iter(()) if view is View.NANOPUB else iter(default)), named
 
 
-def _in_view(graph: Graph, view: View | None) -> bool:
-    if view is None:
+def _file_lines(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as lines:
+        yield from lines
+
+
+def _in_default_graph(line: bytes) -> bool:
+    return isinstance(next(ox.parse(line, format=ox.RdfFormat.N_QUADS)).graph_name, ox.DefaultGraph)
+
+
+def _graph_first(line: bytes) -> bytes:
+    """Lead a named-graph N-Quads line by its graph and a space, so that lines sort by graph first.
+
+    The graph is the last term of the line, and a graph term holds no space.
+    """
+    return line.rsplit(b" ", 2)[1] + b" " + line
+
+
+class _Chunks(io.RawIOBase):
+    """A readable stream over an iterator of byte strings."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._rest = memoryview(b"")
+
+    def readable(self) -> bool:
         return True
-    return isinstance(graph, ox.DefaultGraph) == (view is View.STATEMENTS)
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while not self._rest:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._rest = memoryview(chunk)
+        size = min(len(buffer), len(self._rest))
+        buffer[:size] = self._rest[:size]
+        self._rest = self._rest[size:]
+        return size
+
+
+def _parse_lines(lines: Iterator[bytes]) -> Iterator[ox.Quad]:
+    """Parse N-Quads lines back into quads, in their order."""
+    chunks = iter(lambda: b"".join(itertools.islice(lines, 10_000)), b"")
+    reader = io.BufferedReader(_Chunks(chunks), buffer_size=1 << 20)
+    yield from ox.parse(reader, format=ox.RdfFormat.N_QUADS)
 
 
 def count_quads(store: ox.Store, view: View | None) -> int:
@@ -77,55 +127,24 @@ def _triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
         yield ox.Triple(quad.subject, quad.predicate, quad.object)
 
 
-class _Counted:
-    """Counts the quads that pass through it."""
+def _sorted_lines(lines: Iterable[bytes], folder: Path) -> Iterator[bytes]:
+    """Yield lines sorted, as ``sort`` does: runs sorted in memory, spilled to ``folder``, then merged.
 
-    def __init__(self, quads: Iterable[ox.Quad]) -> None:
-        self.quads = quads
-        self.count = 0
-
-    def __iter__(self) -> Iterator[ox.Quad]:
-        for quad in self.quads:
-            self.count += 1
-            yield quad
-
-
-def _view_quads(store: ox.Store, view: View | None) -> Iterator[ox.Quad]:
-    """Yield the quads of a view in the store's own order."""
-    if view is View.STATEMENTS:
-        yield from store.quads_for_pattern(None, None, None, _DEFAULT)
-        return
-    for quad in store.quads_for_pattern(None, None, None, None):
-        if _in_view(quad.graph_name, view):
-            yield quad
-
-
-def _lines(quads: list[ox.Quad], fmt: ExportFormat) -> list[bytes]:
-    if fmt.keeps_graphs:
-        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-    else:
-        data = ox.serialize(_triples(quads), format=ox.RdfFormat.N_TRIPLES) or b""
-    return sorted(data.splitlines(keepends=True))
-
-
-def _write_sorted_lines(quads: Iterable[ox.Quad], fmt: ExportFormat, output: IO[bytes]) -> None:
-    """Write N-Quads or N-Triples lines sorted, as ``sort`` does: runs sorted in memory, then merged from disk."""
-    with tempfile.TemporaryDirectory(prefix="kg-export-") as folder:
-        runs: list[Path] = []
-        batch: list[ox.Quad] = []
-        for quad in quads:
-            batch.append(quad)
-            if len(batch) >= _RUN:
-                runs.append(Path(folder) / f"run-{len(runs)}")
-                runs[-1].write_bytes(b"".join(_lines(batch, fmt)))
-                batch = []
-        last = _lines(batch, fmt)
-        if not runs:
-            output.write(b"".join(last))
+    The run files are removed with ``folder``, by the caller.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    runs: list[Path] = []
+    lines = iter(lines)
+    while batch := list(itertools.islice(lines, _RUN)):
+        batch.sort()
+        if len(batch) < _RUN and not runs:
+            yield from batch
             return
-        with ExitStack() as stack:
-            files = [stack.enter_context(run.open("rb")) for run in runs]
-            output.writelines(heapq.merge(*files, iter(last)))
+        runs.append(folder / f"run-{len(runs)}")
+        runs[-1].write_bytes(b"".join(batch))
+    with ExitStack() as stack:
+        files = [stack.enter_context(run.open("rb")) for run in runs]
+        yield from heapq.merge(*files)
 
 
 def write_rdf(store: ox.Store, fmt: ExportFormat, view: View | None, output: IO[bytes], *,
@@ -147,15 +166,16 @@ def write_rdf(store: ox.Store, fmt: ExportFormat, view: View | None, output: IO[
         raise ValueError(f"{fmt} is not an RDF format that can hold this view")
     total = count_quads(store, view)
     if fmt in (ExportFormat.NQUADS, ExportFormat.NTRIPLES):
-        counted = _Counted(progress(_view_quads(store, view), total=total, unit="quad"))
-        _write_sorted_lines(counted, fmt, output)
-        return counted.count
-    counted = _Counted(progress(graph_ordered_quads(store, view), total=total, unit="quad"))
+        with tempfile.TemporaryDirectory(prefix="kg-export-") as folder:
+            default, named = _dumped_lines(store, view, Path(folder))
+            lines = progress(itertools.chain(default, named), total=total, unit="quad")
+            output.writelines(_sorted_lines(lines, Path(folder) / "sorted"))
+        return total
+    quads = progress(graph_ordered_quads(store, view), total=total, unit="quad")
     if fmt is ExportFormat.JSONLD:
         from .jsonld import write_jsonld
 
-        write_jsonld(_triples(counted), output)
+        write_jsonld(_triples(quads), output)
     else:
-        ox.serialize(counted if fmt.keeps_graphs else _triples(counted), output, format=rdf_format,
-                     prefixes=PREFIXES)
-    return counted.count
+        ox.serialize(quads if fmt.keeps_graphs else _triples(quads), output, format=rdf_format, prefixes=PREFIXES)
+    return total
