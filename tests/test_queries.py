@@ -22,6 +22,7 @@ import rdflib
 from kg.build import claim_ids
 from kg.corpus import Corpus
 from kg.iris import document_iri, expand
+from kg.sparql.engine import with_values
 from kg.store import open_store
 from kg.vocab import Polarity
 
@@ -250,6 +251,7 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
                     {"object": "ent:headache"}],
     "efficacy": [{"drug": "CHEBI:6121", "condition": "ent:chronic-migraine"}, {"condition": "MONDO:0005277"}],
     "entity-claims": [{"entity": "CHEBI:6121"}, {"entity": "wikidata:Q30"}, {"entity": "ent:chronic-migraine"}],
+    "entity-graph": [{"entity": "ent:chronic-migraine"}, {"entity": "CHEBI:6121"}],
     "hedged-claims": [{"document": "doc:" + ARTICLE}],
     "mechanisms": [{"drug": "CHEBI:6121"}],
     "negated-claims": [{"document": "doc:" + ARTICLE}],
@@ -338,6 +340,7 @@ def test_same_answer_on_every_engine(name: str, example: dict[str, str], store: 
     answers = {
         "rdflib": on_rdflib(dataset, text, bindings),
         "trailing VALUES": on_oxigraph(store, text, bindings, values=True),
+        "VALUES opening the WHERE group (kg's engine)": on_oxigraph(store, with_values(text, bindings), {}),
         "rdflib, union default graph": on_rdflib(union_dataset, text, bindings),
     }
     for where, answer in answers.items():

@@ -206,3 +206,15 @@ def test_unknown_prefix_in_a_query_is_named(built_store: Path) -> None:
     assert done.returncode == 2
     assert done.stderr == ("Error: syntax error in the -e query at line 2, column 13: unknown prefix 'foo': declare it "
                            "with PREFIX foo: <IRI>\n")
+
+
+def test_values_open_the_subquery_that_is_the_whole_where_group() -> None:
+    drug = {"d": ox.NamedNode("http://example.org/d")}
+    grouped = "SELECT ?d ?n WHERE { { SELECT ?d (COUNT(?c) AS ?n) WHERE { ?c ?p ?d } GROUP BY ?d } } ORDER BY ?n"
+    assert with_values(grouped, drug) == ("SELECT ?d ?n WHERE { { SELECT ?d (COUNT(?c) AS ?n) WHERE { VALUES (?d) "
+                                          "{ (<http://example.org/d>) }  ?c ?p ?d } GROUP BY ?d } } ORDER BY ?n")
+    # Not selected as a plain variable by the subquery, or not alone in the group: the outer group.
+    renamed = "SELECT ?d WHERE { { SELECT (SAMPLE(?x) AS ?d) WHERE { ?c ?p ?x } } }"
+    assert with_values(renamed, drug).startswith("SELECT ?d WHERE { VALUES (?d) ")
+    beside = "SELECT ?d ?n WHERE { { SELECT ?d (COUNT(?c) AS ?n) WHERE { ?c ?p ?d } GROUP BY ?d } ?d ?q ?n }"
+    assert with_values(beside, drug).startswith("SELECT ?d ?n WHERE { VALUES (?d) ")
