@@ -132,7 +132,8 @@ def measure_size(size: int, args: argparse.Namespace, settings: figures.Settings
             _say(f"{size:,} claims: validate")
             found["validate"] = figures.validate(data, settings)
     finally:
-        if not args.keep_work:
+        # The largest size's store is kept for the profiles of the query and export targets (see _profile).
+        if not args.keep_work and (size != max(args.sizes) or not store.exists()):
             shutil.rmtree(work, ignore_errors=True)
     query = found.get("query", {})
     peaks[size] = {key: value for key, value in {
@@ -192,9 +193,13 @@ def _profile(target: str, size: int | None, args: argparse.Namespace, settings: 
                                timeout=settings.validate_timeout * 2) | {"what": "kg validate", "size": size}
     if target.startswith("build-"):
         return figures.profile("kg", {"argv": build}, stats, timeout=limit) | {"what": "kg build", "size": size}
-    setup = figures.probe("kg", {"argv": build}, timeout=settings.timeout)
-    if not setup.ok:
-        return {"error": "the store could not be built for the profile"}
+    kept = args.cache / "work" / str(size) / "store"
+    if target.startswith(("export-", "query-")) and kept.exists():
+        store = kept  # built by the measurement of this size, and only read here
+    else:
+        setup = figures.probe("kg", {"argv": build}, timeout=settings.timeout)
+        if not setup.ok:
+            return {"error": "the store could not be built for the profile"}
     if target == "incremental":
         copy = work / "data"
         shutil.copytree(data, copy)
@@ -211,9 +216,9 @@ def _profile(target: str, size: int | None, args: argparse.Namespace, settings: 
         argv = ["export", "--format", fmt, "--out", str(work / f"out.{fmt}"), "--store", str(store)]
         return figures.profile("kg", {"argv": argv}, stats, timeout=limit) | {"what": f"kg export --format {fmt}",
                                                                                 "size": size}
-    query_args = {"store": str(store), "samples": summary["samples"], "runs": 3, "warmup": 1}
+    query_args = {"store": str(store), "samples": summary["samples"], "runs": 3, "warmup": 1, "variants": ["bound"]}
     return figures.profile("queries", query_args, stats, timeout=limit) | {
-        "what": "the query library on the embedded store (3 runs each)", "size": size}
+        "what": "the query library on the embedded store, parameters bound (3 runs each)", "size": size}
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -333,7 +338,11 @@ def main(argv: list[str] | None = None) -> int:
                 if not args.keep_work:
                     shutil.rmtree(work, ignore_errors=True)
         results["targets"] = report.judge(results)
-        results["profiles"] = profiles(results, args, settings) if settings.profiles else {}
+        try:
+            results["profiles"] = profiles(results, args, settings) if settings.profiles else {}
+        finally:
+            if not args.keep_work:
+                shutil.rmtree(args.cache / "work" / str(max(args.sizes)), ignore_errors=True)
         if not settings.profiles:
             results["notes"].append("A quick run takes no profiles: run `make bench` for them.")
     except KeyboardInterrupt:
