@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from ..errors import UsageError
 from ..iris import compress
 from ..sparql import OxigraphBackend, find_query, run
-from ..sparql.engine import bind_params
+from ..sparql.engine import bind_params, with_values
 from ..vocab import (
     BIOLINK,
     CEKG,
@@ -79,7 +79,7 @@ def query_view(store: ox.Store, query: str, *, params: Mapping[str, str] | None 
 def _count(store: ox.Store, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode]) -> int:
     """Count a CONSTRUCT's triples without keeping them, up to a cap."""
     total = 0
-    for _ in store.query(text, substitutions={ox.Variable(k): v for k, v in bindings.items()}):  # type: ignore[union-attr]
+    for _ in store.query(with_values(text, bindings)):  # type: ignore[union-attr]
         total += 1
         if total >= _COUNT_CAP:
             break
