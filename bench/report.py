@@ -268,7 +268,8 @@ def _queries(w: Callable[[str], object], results: Mapping[str, Any], sizes: Mapp
         return
     w("## Queries\n\nEvery query of the library on the embedded store, parameters bound to values of the corpus "
       "(the most used drug, condition and agent, the first document and claim): p50 / p95 in ms over "
-      f"{results['settings']['query_runs']} runs (3 when a warm-up run took over 2 s) after "
+      f"{results['settings']['query_runs']} runs (3 when a warm-up run took over 2 s; the warm-up run alone when it "
+      "took over 20 s) after "
       f"{results['settings']['query_warmup']} warm-up runs, rows materialised in Python as `kg query` does; ⚠ marks "
       "a p50 over 200 ms.\n\n")
     w("| query | " + " | ".join(f"{s:,}: p50 / p95 | rows" for s in measured) + " |\n")
