@@ -576,3 +576,18 @@ def test_help_shows_every_format_and_examples(capsys: pytest.CaptureFixture[str]
     text = capsys.readouterr().out
     assert "Examples:" in text and "kg export --format kgx-tsv --out kgx/" in text
     assert all(fmt.value in text for fmt in ExportFormat)
+
+
+def test_a_dump_that_does_not_start_with_the_default_graph_is_refused() -> None:
+    from kg.export.rdf import _split
+
+    statement = b"<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n"
+    in_graph = b"<http://example.org/s> <http://example.org/p> <http://example.org/o> <http://example.org/g> .\n"
+    default, named = _split(iter([statement, in_graph]), 1)
+    assert (list(default), list(named)) == ([statement], [in_graph])
+    # Without reading the default graph first, the named graphs' lines still skip it.
+    assert list(_split(iter([statement, in_graph]), 1)[1]) == [in_graph]
+    for lines in ([in_graph, statement], [in_graph, in_graph]):
+        default, named = _split(iter(lines), 1)
+        with pytest.raises(RuntimeError, match="no longer dumps the default graph before the named graphs"):
+            list(default) + list(named)

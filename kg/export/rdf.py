@@ -45,24 +45,49 @@ def graph_ordered_quads(store: ox.Store, view: View | None) -> Iterator[ox.Quad]
 def _dumped_lines(store: ox.Store, view: View | None, folder: Path) -> tuple[Iterator[bytes], Iterator[bytes]]:
     """Return the N-Quads lines of a view's default graph and of its named graphs, as Oxigraph dumps them.
 
-    The store is dumped once, into ``folder``, in the store's own order: Oxigraph writes the default graph first,
-    which is checked at the boundary (should a version change that, the lines are sorted out one by one).
+    The store is dumped once, into ``folder``, in the store's own order. The two iterators read the same file:
+    the named graphs' lines come after the default graph's, which reading them skips if need be.
     """
     path = folder / "dump.nq"
     if view is View.STATEMENTS:
         store.dump(path, ox.RdfFormat.N_TRIPLES, from_graph=_DEFAULT)
         return _file_lines(path), iter(())
     store.dump(path, ox.RdfFormat.N_QUADS)
-    size = count_quads(store, View.STATEMENTS)
-    lines = _file_lines(path)
-    default = list(itertools.islice(lines, size))
-    first_named = next(lines, None)
-    named: Iterator[bytes] = itertools.chain([first_named] if first_named else [], lines)
-    if (default and not _in_default_graph(default[-1])) or (first_named and _in_default_graph(first_named)):
-        every = list(itertools.chain(default, named))
-        default = [line for line in every if _in_default_graph(line)]
-        named = iter([line for line in every if not _in_default_graph(line)])
-    return (iter(()) if view is View.NANOPUB else iter(default)), named
+    default, named = _split(_file_lines(path), count_quads(store, View.STATEMENTS))
+    return (iter(()) if view is View.NANOPUB else default), named
+
+
+def _split(lines: Iterator[bytes], default_size: int) -> tuple[Iterator[bytes], Iterator[bytes]]:
+    """Split Oxigraph's N-Quads dump into the default graph's lines and the named graphs' lines.
+
+    Oxigraph writes the default graph first. The lines on each side of the boundary are checked, so that a version
+    that changed this fails with a clear error instead of exporting the wrong graphs.
+    """
+    def default() -> Iterator[bytes]:
+        last = None
+        for last in itertools.islice(lines, default_size):
+            yield last
+        if last is not None and not _in_default_graph(last):
+            raise _order_changed()
+
+    def named() -> Iterator[bytes]:
+        for _ in first_part:  # whatever of the default graph was not read
+            pass
+        first = next(lines, None)
+        if first is None:
+            return
+        if _in_default_graph(first):
+            raise _order_changed()
+        yield first
+        yield from lines
+
+    first_part = default()
+    return first_part, named()
+
+
+def _order_changed() -> RuntimeError:
+    return RuntimeError(f"pyoxigraph {ox.__version__} no longer dumps the default graph before the named graphs; "
+                        "kg export relies on it: install pyoxigraph 0.5.13, the version it was tested with")
 
 
 def _file_lines(path: Path) -> Iterator[bytes]:
