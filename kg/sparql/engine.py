@@ -172,11 +172,10 @@ class OxigraphBackend:
             raise _syntax_error(err, name, text) from None
         except (RuntimeError, OSError) as err:
             raise QueryError(f"{name} failed: {err}") from None
-        if isinstance(answer, ox.QuerySolutions):
-            _check_selected(answer, bindings, name)
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult("ASK", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
+            _check_selected(answer, bindings, name)
             variables = [v.value for v in answer.variables]
             rows, cut = _take((tuple(s[v] for v in variables) for s in answer), limit)
             return QueryResult("SELECT", variables=variables, rows=rows, truncated=cut, limit=limit)
