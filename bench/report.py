@@ -262,6 +262,21 @@ def markdown(results: Mapping[str, Any], *, plot_name: str | None) -> str:
     return out.getvalue()
 
 
+def _query_table(w: Callable[[str], object], sizes: Mapping[int, dict[str, Any]], measured: list[int],
+                 names: list[str], variant: str) -> None:
+    """Write the p50 / p95 and rows of each query's ``variant`` (bound or open) at each measured size."""
+    w("| query | " + " | ".join(f"{s:,}: p50 / p95 | rows" for s in measured) + " |\n")
+    w("|---|" + "---:|---:|" * len(measured) + "\n")
+    for name in names:
+        cells = []
+        for size in measured:
+            timing = _get(sizes[size], "query", "oxigraph", "queries", name, variant) or {}
+            slow = " ⚠" if (timing.get("p50_ms") or 0) > 200 else ""
+            cells.append(f"{_ms(timing.get('p50_ms'))} / {_ms(timing.get('p95_ms'))}{slow} "
+                         f"| {timing.get('rows', '-')}")
+        w(f"| {name} | " + " | ".join(cells) + " |\n")
+
+
 def _queries(w: Callable[[str], object], results: Mapping[str, Any], sizes: Mapping[int, dict[str, Any]]) -> None:
     measured = [s for s in sorted(sizes) if _get(sizes[s], "query", "oxigraph", "queries")]
     if not measured:
@@ -272,31 +287,13 @@ def _queries(w: Callable[[str], object], results: Mapping[str, Any], sizes: Mapp
       "took over 20 s) after "
       f"{results['settings']['query_warmup']} warm-up runs, rows materialised in Python as `kg query` does; ⚠ marks "
       "a p50 over 200 ms.\n\n")
-    w("| query | " + " | ".join(f"{s:,}: p50 / p95 | rows" for s in measured) + " |\n")
-    w("|---|" + "---:|---:|" * len(measured) + "\n")
     names = sorted(sizes[measured[-1]]["query"]["oxigraph"]["queries"])
-    for name in names:
-        cells = []
-        for size in measured:
-            timing = _get(sizes[size], "query", "oxigraph", "queries", name, "bound") or {}
-            slow = " ⚠" if (timing.get("p50_ms") or 0) > 200 else ""
-            cells.append(f"{_ms(timing.get('p50_ms'))} / {_ms(timing.get('p95_ms'))}{slow} "
-                         f"| {timing.get('rows', '-')}")
-        w(f"| {name} | " + " | ".join(cells) + " |\n")
+    _query_table(w, sizes, measured, names, "bound")
     open_names = [n for n in names if _get(sizes[measured[-1]], "query", "oxigraph", "queries", n, "open")]
     if open_names:
         w("\nThe same queries with their optional parameters left unbound (\"every drug\", \"every document\"): "
           "the whole answer, as `kg queries --run` asks for it.\n\n")
-        w("| query | " + " | ".join(f"{s:,}: p50 / p95 | rows" for s in measured) + " |\n")
-        w("|---|" + "---:|---:|" * len(measured) + "\n")
-        for name in open_names:
-            cells = []
-            for size in measured:
-                timing = _get(sizes[size], "query", "oxigraph", "queries", name, "open") or {}
-                slow = " ⚠" if (timing.get("p50_ms") or 0) > 200 else ""
-                cells.append(f"{_ms(timing.get('p50_ms'))} / {_ms(timing.get('p95_ms'))}{slow} "
-                             f"| {timing.get('rows', '-')}")
-            w(f"| {name} | " + " | ".join(cells) + " |\n")
+        _query_table(w, sizes, measured, open_names, "open")
     for size in sorted(sizes):
         rdflib = _get(sizes[size], "query", "rdflib")
         if not rdflib:
