@@ -350,13 +350,7 @@ def test_html_in_its_declared_latin_1_is_read_as_browsers_do(
 def test_bad_html_is_refused_and_nothing_is_added(
     tmp_path: Path, data_copy: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes, message: str
 ) -> None:
-    path = _write(tmp_path / "incoming", name, content)
-
-    code, out, err = _add(capsys, path, data_copy, "--kind", "news", "--title", "A title")
-
-    assert (code, out) == (1, "")
-    assert err == f"Error: {path}{message}\n"
-    assert _listing(data_copy) == CORPUS
+    _assert_refused(tmp_path, data_copy, capsys, name, content, message, kind="news")
 
 
 def test_relative_links_are_made_absolute_against_the_page_address(
@@ -515,13 +509,7 @@ def test_pdf_encrypted_with_an_empty_user_password_is_read(
 def test_bad_pdf_is_refused_with_what_to_do_and_nothing_is_added(
     tmp_path: Path, data_copy: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes, message: str
 ) -> None:
-    path = _write(tmp_path / "incoming", name, content)
-
-    code, out, err = _add(capsys, path, data_copy, "--kind", "drug-label", "--title", "Label")
-
-    assert (code, out) == (1, "")
-    assert err == f"Error: {path}{message}\n"
-    assert _listing(data_copy) == CORPUS
+    _assert_refused(tmp_path, data_copy, capsys, name, content, message, kind="drug-label")
 
 
 def test_pdf_whose_title_is_a_word_file_name_asks_for_a_title(
@@ -588,13 +576,19 @@ def codecs_bom(encoding: str) -> bytes:
 def test_text_that_cannot_be_read_is_refused_saying_why_and_nothing_is_added(
     tmp_path: Path, data_copy: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes, message: str
 ) -> None:
+    _assert_refused(tmp_path, data_copy, capsys, name, content, message, kind="news")
+
+
+def _assert_refused(tmp_path: Path, data: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes,
+                    message: str, *, kind: str) -> None:
+    """Add *content* as file *name*: it is refused (exit 1) with *message* after its path, and nothing is added."""
     path = _write(tmp_path / "incoming", name, content)
 
-    code, out, err = _add(capsys, path, data_copy, "--kind", "news", "--title", "A title")
+    code, out, err = _add(capsys, path, data, "--kind", kind, "--title", "A title")
 
     assert (code, out) == (1, "")
     assert err == f"Error: {path}{message}\n"
-    assert _listing(data_copy) == CORPUS
+    assert _listing(data) == CORPUS
 
 
 def test_plain_text_without_a_title_asks_for_one(

@@ -175,39 +175,25 @@ def test_unknown_closed_value_lists_the_allowed_values(
     _assert_nothing_written(tmp_path)
 
 
-def test_duplicate_claim_id_within_one_file_names_both_places(
-    tmp_path: Path, data_copy: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(("first_file", "first_id", "second_file", "second_id"), [
+    (LABEL, "label-role-general-anesthetic", LABEL, "label-regulatory-schedule-iii"),
+    (LABEL, "label-regulatory-schedule-iii", APPEAL, "appeal-access-insurer-denied"),
+], ids=["within-one-file", "across-two-files"])
+def test_duplicate_claim_id_names_both_places(
+    tmp_path: Path, data_copy: Path, capsys: pytest.CaptureFixture[str], first_file: str, first_id: str,
+    second_file: str, second_id: str
 ) -> None:
-    path = _claims(data_copy, LABEL)
-    first = _line(path, "- id: label-role-general-anesthetic")
-    second = _line(path, "- id: label-regulatory-schedule-iii")
-    _edit(path, "- id: label-regulatory-schedule-iii", "- id: label-role-general-anesthetic")
+    first_path, second_path = _claims(data_copy, first_file), _claims(data_copy, second_file)
+    first = _line(first_path, f"- id: {first_id}")
+    second = _line(second_path, f"- id: {second_id}")
+    _edit(second_path, f"- id: {second_id}", f"- id: {first_id}")
 
     code, _out, err = _build(capsys, data_copy, tmp_path / "store")
 
     assert code == 1
     assert _problems(err) == [
-        f"data/claims/{LABEL}.yaml:{second} claim label-role-general-anesthetic: duplicate claim id "
-        f"'label-role-general-anesthetic', first defined at data/claims/{LABEL}.yaml:{first}: "
-        "give each claim its own id"
-    ]
-    _assert_nothing_written(tmp_path)
-
-
-def test_duplicate_claim_id_across_two_files_names_both_places(
-    tmp_path: Path, data_copy: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    label, appeal = _claims(data_copy, LABEL), _claims(data_copy, APPEAL)
-    first = _line(label, "- id: label-regulatory-schedule-iii")
-    second = _line(appeal, "- id: appeal-access-insurer-denied")
-    _edit(appeal, "- id: appeal-access-insurer-denied", "- id: label-regulatory-schedule-iii")
-
-    code, _out, err = _build(capsys, data_copy, tmp_path / "store")
-
-    assert code == 1
-    assert _problems(err) == [
-        f"data/claims/{APPEAL}.yaml:{second} claim label-regulatory-schedule-iii: duplicate claim id "
-        f"'label-regulatory-schedule-iii', first defined at data/claims/{LABEL}.yaml:{first}: "
+        f"data/claims/{second_file}.yaml:{second} claim {first_id}: duplicate claim id "
+        f"'{first_id}', first defined at data/claims/{first_file}.yaml:{first}: "
         "give each claim its own id"
     ]
     _assert_nothing_written(tmp_path)
