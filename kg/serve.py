@@ -6,7 +6,6 @@ header, and stops cleanly on Ctrl-C or SIGTERM.
 
 from __future__ import annotations
 
-import json
 import signal
 import threading
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from urllib.parse import parse_qs, urlparse
 import pyoxigraph as ox
 
 from .errors import QueryError, QueryTimeout, StoreError
+from .html import script_json
 from .sparql.engine import _syntax_error, _with_timeout
 from .sparql.library import load_library
 
@@ -209,8 +209,8 @@ class SparqlServer(ThreadingHTTPServer):
         """Return the query page: no external resource, every value inserted as text."""
         examples = {name: info.text for name, info in load_library().items() if not info.params
                     or not any(p.required for p in info.params)}
-        # JSON inside <script>: escape what could close the element; JSON.parse reads the escapes back.
-        data = json.dumps(examples).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        # The page has always written its examples as ASCII with JSON's default spacing.
+        data = script_json(examples, ensure_ascii=True, compact=False)
         return _PAGE.replace("__EXAMPLES__", data).encode("utf-8")
 
 

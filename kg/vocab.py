@@ -7,6 +7,8 @@ Each closed value set is an enum whose values are the spellings curators write i
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
+from typing import Self, cast
 
 import curies
 
@@ -88,6 +90,38 @@ class _Term(StrEnum):
     def allowed(cls) -> str:
         """Return the allowed spellings, for error messages."""
         return ", ".join(m.value for m in cls)
+
+    @classmethod
+    def from_iri(cls, iri: str) -> Self:
+        """Return the member whose ontology IRI is ``iri``.
+
+        Where two members share an IRI (:class:`EntityType`'s ``organization`` and ``agent`` are both
+        ``biolink:Agent``), the one declared first is returned.
+
+        Raises:
+            ValueError: no member of this enum has that IRI; the message names the IRI and the enum.
+
+        >>> Modality.from_iri("https://w3id.org/cekg/vocab#Hedged")
+        <Modality.HEDGED: 'hedged'>
+        >>> EntityType.from_iri("https://w3id.org/biolink/vocab/Agent")
+        <EntityType.ORGANIZATION: 'organization'>
+        >>> Polarity.from_iri("https://w3id.org/cekg/vocab#Maybe")
+        Traceback (most recent call last):
+        ...
+        ValueError: https://w3id.org/cekg/vocab#Maybe is not the IRI of any Polarity: use one of affirmed, negated
+        """
+        try:
+            return cast(Self, _members_by_iri(cls)[iri])
+        except KeyError:
+            raise ValueError(f"{iri} is not the IRI of any {cls.__name__}: use one of {cls.allowed()}") from None
+
+
+@cache
+def _members_by_iri(enum: type[_Term]) -> dict[str, _Term]:
+    found: dict[str, _Term] = {}
+    for member in enum:
+        found.setdefault(member.iri, member)  # the first declared wins where two members share an IRI
+    return found
 
 
 def _camel(value: str) -> str:

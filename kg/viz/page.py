@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NotFoundError, UsageError
+from ..html import script_json
 from ..vocab import Category, Modality
 from .encoding import CATEGORY_COLOURS, MODALITY_DASHES, NEGATED_COLOUR, PLAIN_COLOUR, edge_width, legend, node_style
 from .layout import layout_positions
@@ -65,15 +65,6 @@ def _vis_assets() -> tuple[str, str]:
 
 def _asset(name: str) -> str:
     return (_ASSETS / name).read_text(encoding="utf-8")
-
-
-def _script_json(value: Any) -> str:
-    """Return JSON that can sit inside a ``<script>`` element whatever the strings in it hold."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"),
-                         ("\u2029", "\\u2029")):
-        text = text.replace(char, escape)
-    return text
 
 
 def _inline_script(code: str) -> str:
@@ -300,7 +291,7 @@ def render_html(view: ViewGraph, *, title: str, layout: Layout | str = Layout.AU
 </aside>
 </main>
 <noscript><p>This page needs JavaScript to draw the graph.</p></noscript>
-<script type="application/json" id="kg-data">{_script_json(payload)}</script>
+<script type="application/json" id="kg-data">{script_json(payload)}</script>
 <script>{vis_code}</script>
 <script>{page_code}</script>
 </body>
