@@ -28,7 +28,7 @@ from kg.export.graphml import edge_id
 from kg.export.jsonld import load_context
 from kg.export.kgx import EDGE_COLUMNS, NODE_COLUMNS, NON_BIOLINK_PREFIXES
 from kg.export.neo4j import FILE_NAMES
-from kg.export.records import StatementView
+from kg.sparql.claims import StatementView
 from kg.vocab import CEKG, PREFIXES
 
 from .rdfcompare import Key, assert_same_quads, oxigraph_keys, rdflib_keys

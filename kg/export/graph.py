@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..iris import compress
+from ..sparql.claims import RELATED_TO, ClaimRecord, StatementView
 from ..vocab import BIOLINK, Bound, Polarity
 from . import Progress
-from .records import RELATED_TO, ClaimRecord, StatementView
 
 __all__ = ["CLAIM_LINKS", "EDGE_FIELDS", "NODE_FIELDS", "FieldType", "PGEdge", "PGNode", "Value", "claim_name",
            "node_id", "property_graph", "relationship_type"]

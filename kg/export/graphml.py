@@ -15,9 +15,9 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from ..sparql.claims import StatementView
 from . import Progress
 from .graph import EDGE_FIELDS, NODE_FIELDS, FieldType, PGEdge, PGNode, Value, property_graph
-from .records import StatementView
 
 __all__ = ["edge_id", "write_graphml"]
 

@@ -20,9 +20,9 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from ..iris import compress
+from ..sparql.claims import RELATED_TO, ClaimRecord, StatementView
 from ..vocab import PREFIXES, CurationMethod, DocumentKind, Modality, Polarity
 from . import ExportFormat, ExportResult, Progress
-from .records import RELATED_TO, ClaimRecord, StatementView
 
 __all__ = [
     "EDGE_COLUMNS",

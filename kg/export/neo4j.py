@@ -16,9 +16,9 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from ..sparql.claims import StatementView
 from . import ExportFormat, ExportResult, Progress
 from .graph import EDGE_FIELDS, NODE_FIELDS, FieldType, NodeKind, PGNode, Value, property_graph
-from .records import StatementView
 
 __all__ = ["FILE_NAMES", "IMPORT_SCRIPT", "header", "write_neo4j"]
 

@@ -6,6 +6,9 @@ abbreviations and decimals that are not sentence ends, bullet lines introduced b
 section headings on lines of their own, and upper-case section headings run into the next sentence
 ("INDICATIONS AND USAGEKetamine ..."), as a label's highlights come out when copied. A run of text with no
 sentence end for over :data:`MAX_SENTENCE` characters is cut at clause marks or spaces.
+
+:func:`sentence_around` is the plain reading the pages use to show a quote in its sentence: it looks only for a
+sentence end or a line break on either side of the quote.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Segment", "SegmentKind", "Token", "segments", "stem", "tokenize"]
+__all__ = ["CONTEXT_LIMIT", "Segment", "SegmentKind", "Token", "segments", "sentence_around", "stem", "tokenize"]
 
 
 class SegmentKind(StrEnum):
@@ -264,3 +267,39 @@ def segments(text: str) -> Iterator[Segment]:
             yield segment
             if not bullet:
                 lead_in = segment if piece.endswith(":") else None
+
+
+#: The most characters :func:`sentence_around` shows on either side of a quote.
+CONTEXT_LIMIT = 400
+
+
+def sentence_around(text: str, start: int, end: int, quote: str = "") -> tuple[str, str, str]:
+    """Return the sentence holding ``text[start:end]`` as (words before, the quote, words after).
+
+    The sentence ends at ``.``, ``!`` or ``?`` followed by a space, or at a line break; each side is cut to a few
+    hundred characters.
+
+    >>> sentence_around("One. Two is here. Three.", 9, 16)
+    ('Two ', 'is here', '.')
+    """
+    if not (0 <= start <= end <= len(text)) or (quote and text[start:end] != quote):
+        return "", quote, ""
+    begin = start
+    while begin > 0 and start - begin < CONTEXT_LIMIT:
+        if text[begin - 1] == "\n" or (text[begin - 1].isspace() and begin >= 2 and text[begin - 2] in ".!?"):
+            break
+        begin -= 1
+    finish = end
+    ends_sentence = end > start and text[end - 1] in ".!?" and (end == len(text) or text[end].isspace())
+    while not ends_sentence and finish < len(text) and finish - end < CONTEXT_LIMIT:
+        if text[finish] == "\n":
+            break
+        finish += 1
+        if text[finish - 1] in ".!?" and (finish == len(text) or text[finish].isspace()):
+            break
+    before, after = text[begin:start].lstrip(), text[end:finish].rstrip()
+    if begin > 0 and start - begin >= CONTEXT_LIMIT:
+        before = "…" + before
+    if finish < len(text) and finish - end >= CONTEXT_LIMIT:
+        after += "…"
+    return before, text[start:end], after

@@ -18,7 +18,8 @@ from collections.abc import Iterable, Mapping
 import pyoxigraph as ox
 
 from ..errors import UsageError
-from .graph import claim_view, entity_view, load_claims, parse_categories, parse_modalities, sentence_around
+from ..extract.sentences import sentence_around
+from .graph import claim_view, entity_view, load_claims, parse_categories, parse_modalities
 from .layout import layout_positions
 from .model import ClaimInfo, View, ViewEdge, ViewGraph, ViewNode
 from .page import DEFAULT_THRESHOLD, InlinePage, Layout, render_html, show

@@ -1,8 +1,9 @@
-"""View graphs read from the store by SPARQL: entities, claims, and one document's claims.
+"""View graphs read from the store: entities, claims, and one document's claims.
 
-Everything comes from the statement view (the default graph): claim nodes with their facets and anchors,
-documents with their text, entities with their labels and types. Filters given by the caller are checked against
-the vocabulary and the store first, so a misspelt category or an unknown document is an error, not an empty page.
+Everything comes from the statement view (the default graph), read by :mod:`kg.sparql.claims`: claim nodes with
+their facets and anchors, documents with their text, entities with their labels and types. Filters given by the
+caller are checked against the vocabulary and the store first, so a misspelt category or an unknown document is
+an error, not an empty page.
 """
 
 from __future__ import annotations
@@ -14,104 +15,43 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..errors import UsageError
+from ..extract.sentences import sentence_around
 from ..iris import compress
-from ..sparql import OxigraphBackend
-from ..sparql.terms import Term
-from ..vocab import BIOLINK, Category, CitationStatus, EntityType, Modality, Polarity
+from ..sparql.claims import ClaimRecord, EntityRecord, QuantityRecord, StatementView
+from ..vocab import BIOLINK, Bound, Category, EntityType, Modality, Polarity
 from .model import ClaimInfo, View, ViewEdge, ViewGraph, ViewNode
 
 __all__ = ["StoreClaim", "StoreClaims", "claim_view", "entity_view", "load_claims", "parse_categories",
-           "parse_modalities", "sentence_around"]
+           "parse_modalities"]
 
-_PREFIXES = """PREFIX cekg: <https://w3id.org/cekg/vocab#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
-_CLAIMS = _PREFIXES + """
-SELECT ?claim ?id ?category ?subject ?predicate ?object ?quantity ?polarity ?modality ?citation ?doc ?agent
-       ?quote ?start ?end
-WHERE {
-  ?claim a cekg:Claim ;
-         dcterms:identifier ?id ;
-         cekg:category ?category ;
-         cekg:subject ?subject ;
-         cekg:predicate ?predicate ;
-         cekg:polarity ?polarity ;
-         cekg:modality ?modality ;
-         cekg:citationStatus ?citation ;
-         cekg:assertedBy ?doc .
-  OPTIONAL { ?claim cekg:object ?object }
-  OPTIONAL { ?claim cekg:quantity ?quantity }
-  OPTIONAL { ?claim cekg:attributedTo ?agent }
-  OPTIONAL {
-    ?claim cekg:anchor ?anchor .
-    ?anchor oa:hasSelector ?quoteSelector , ?positionSelector .
-    ?quoteSelector oa:exact ?quote .
-    ?positionSelector oa:start ?start ; oa:end ?end .
-  }
-}
-"""
-_DOCUMENTS = _PREFIXES + """
-SELECT ?doc ?id ?title ?text WHERE {
-  ?doc a cekg:Document ; dcterms:identifier ?id .
-  OPTIONAL { ?doc dcterms:title ?title }
-  OPTIONAL { ?doc cekg:text ?text }
-}
-"""
-_LABELS = _PREFIXES + """
-SELECT ?term ?label WHERE {
-  ?term rdfs:label ?label .
-  FILTER(LANG(?label) = "" || LANGMATCHES(LANG(?label), "en"))
-}
-"""
-_TYPES = _PREFIXES + """
-SELECT ?entity ?type WHERE { ?entity a cekg:Entity , ?type . FILTER(?type != cekg:Entity) }
-"""
-_FACETS = _PREFIXES + """
-SELECT ?claim ?facet ?value WHERE {
-  VALUES ?facet { cekg:cue dcterms:references cekg:supports cekg:challenges cekg:route cekg:condition cekg:agency
-                  cekg:jurisdiction cekg:population rdfs:comment }
-  ?claim a cekg:Claim ; ?facet ?value .
-}
-"""
-_QUANTITIES = _PREFIXES + """
-SELECT ?quantity ?value ?unit ?bound ?population ?place ?year WHERE {
-  ?claim a cekg:Claim ; cekg:quantity ?quantity .
-  ?quantity cekg:value ?value .
-  OPTIONAL { ?quantity cekg:unit ?unit }
-  OPTIONAL { ?quantity cekg:bound ?bound }
-  OPTIONAL { ?quantity cekg:populationDescription ?population }
-  OPTIONAL { ?quantity cekg:place ?place }
-  OPTIONAL { ?quantity cekg:year ?year }
-}
-"""
-_SENTENCE_LIMIT = 400
-_QUALIFIERS = {"route": "Route", "condition": "Condition", "agency": "Agency", "jurisdiction": "Jurisdiction",
-               "population": "Population", "comment": "Curator's note"}
-_BY_IRI = {member.iri: member for enum in (Category, Modality, Polarity, CitationStatus) for member in enum}
-_ENTITY_TYPES = {t.iri: t for t in reversed(EntityType)}  # two types share biolink:Agent: keep the first
+_QUALIFIERS = {"condition": "Condition", "agency": "Agency", "jurisdiction": "Jurisdiction",
+               "population": "Population"}
 
 
 @dataclass
 class StoreClaim:
-    """One claim of the store: what the panel shows (``info``) and what drawing it needs.
+    """One claim of the store as the views draw it: its record, what the panel shows (``info``), and its edge.
 
     ``verb`` is the predicate's label without "is claimed" ("to reduce the frequency of" becomes "reduce the
     frequency of"); ``sources`` counts the documents that make the same claim.
     """
 
-    key: str
+    record: ClaimRecord
     info: ClaimInfo
-    subject: str
-    predicate: str
-    object: str | None
-    quantity: str | None
-    agent: str | None
-    document_iri: str
     verb: str
     object_label: str
     sources: int = 1
+
+    @property
+    def key(self) -> str:
+        """Return the key of the claim in a view: the IRI of its statement node."""
+        return self.record.iri
+
+    @property
+    def target(self) -> str:
+        """Return the node the claim points at: its object entity, else its quantity."""
+        quantity = self.record.quantity
+        return self.record.object or (quantity.iri if quantity else "")
 
 
 @dataclass
@@ -134,19 +74,14 @@ class StoreClaims:
         return self.labels.get(iri) or compress(iri)
 
 
-def _select(store: ox.Store, text: str) -> list[dict[str, Term | None]]:
-    return OxigraphBackend(store).execute(text, {}, limit=None, name="the view's query").dicts()
-
-
-def _value(term: Term | None) -> str | None:
-    return None if term is None else term.value
-
-
 def parse_categories(values: Iterable[str] | None) -> set[str] | None:
     """Return the category spellings asked for, or None for all.
 
     Raises:
         UsageError: a value is not a category; the message lists them.
+
+    >>> sorted(parse_categories(["Adverse effect", "efficacy"]))
+    ['adverse-effect', 'efficacy']
     """
     return _parse(values, Category, "category")
 
@@ -174,64 +109,56 @@ def _parse(values: Iterable[str] | None, enum: type[Category] | type[Modality], 
 
 
 def load_claims(store: ox.Store) -> StoreClaims:
-    """Read every claim of the store's statement view, with labels, types, documents and anchors."""
-    labels: dict[str, str] = {}
-    for row in _select(store, _LABELS):
-        term, label = row["term"], row["label"]
-        if isinstance(term, ox.NamedNode) and label is not None and (term.value not in labels or not
-                                                                     getattr(label, "language", None)):
-            labels[term.value] = label.value
-    types: dict[str, set[str]] = defaultdict(set)
-    for row in _select(store, _TYPES):
-        entity, kind = _value(row["entity"]), _value(row["type"])
-        if entity and kind:
-            types[entity].add(kind)
-    kinds: dict[str, str] = {}
-    for entity, found_types in types.items():
-        known = [_ENTITY_TYPES[t] for t in found_types if t in _ENTITY_TYPES]
-        if known:
-            kinds[entity] = min(known, key=list(EntityType).index).value
-        elif any(t.startswith(BIOLINK) for t in found_types):
-            kinds[entity] = EntityType.CONCEPT.value
-    documents: dict[str, tuple[str, str]] = {}
+    """Read every claim of the store's statement view, with labels, types, documents and anchors.
+
+    Raises:
+        StoreError: a claim lacks a required facet or has a value this version does not know (see
+            :meth:`kg.sparql.claims.StatementView.claims`).
+    """
+    view = StatementView(store)
+    labels = view.english_labels()
+    documents = {d.iri: (d.identifier, d.title) for d in view.documents()}
+    records = sorted(view.claims(), key=lambda record: (record.identifier, record.iri))
+    quantities = {r.quantity.iri: _quantity_label(r.quantity, labels) for r in records if r.quantity}
+    found = StoreClaims([], labels, _kinds(view.entities()), documents, quantities)
+    ids = {record.iri: record.identifier for record in records}
     texts: dict[str, str] = {}
-    for row in _select(store, _DOCUMENTS):
-        doc, doc_id = _value(row["doc"]), _value(row["id"])
-        if doc and doc_id:
-            documents[doc] = (doc_id, _value(row["title"]) or doc_id)
-            texts[doc] = _value(row["text"]) or ""
-    facets: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for row in _select(store, _FACETS):
-        claim, facet, value = _value(row["claim"]), _value(row["facet"]), _value(row["value"])
-        if claim and facet and value is not None:
-            facets[claim][facet.rsplit("#", 1)[-1].rsplit("/", 1)[-1]].append(value)
-    found = StoreClaims([], labels, kinds, documents, _quantities(store, labels))
-    ids: dict[str, str] = {}
-    rows: dict[str, dict[str, Term | None]] = {}
-    for row in _select(store, _CLAIMS):
-        iri = _value(row["claim"])
-        if iri and iri not in rows:
-            rows[iri] = row
-            ids[iri] = _value(row["id"]) or compress(iri)
-    for iri, row in sorted(rows.items(), key=lambda item: (ids[item[0]], item[0])):
-        found.claims.append(_claim(iri, row, found, texts, facets.get(iri, {}), ids))
+    for record in records:
+        if record.document not in texts:
+            texts[record.document] = view.document_text(record.document)
+        found.claims.append(_claim(record, found, texts[record.document], ids))
     _count_sources(found.claims)
     return found
 
 
-def _quantities(store: ox.Store, labels: Mapping[str, str]) -> dict[str, str]:
-    out = {}
-    for row in _select(store, _QUANTITIES):
-        iri, value = _value(row["quantity"]), _value(row["value"])
-        if not iri or value is None:
-            continue
-        bound = _value(row["bound"])
-        words = [labels.get(bound, "") if bound and not bound.endswith("BoundExactly") else "",
-                 _number(value), _value(row["unit"]) or ""]
-        extra = [x for x in (_value(row["population"]), labels.get(_value(row["place"]) or "", ""),
-                             _value(row["year"])) if x]
-        out[iri] = " ".join(w for w in words if w) + (f" ({', '.join(extra)})" if extra else "")
-    return out
+def _kinds(entities: Iterable[EntityRecord]) -> dict[str, str]:
+    """Return the entity type of each entity (the first the vocabulary lists), else concept for other Biolink."""
+    kinds: dict[str, str] = {}
+    order = list(EntityType)
+    for entity in entities:
+        known = [_entity_type(t) for t in entity.categories]
+        types = [t for t in known if t is not None]
+        if types:
+            kinds[entity.iri] = min(types, key=order.index).value
+        elif any(t.startswith(BIOLINK) for t in entity.categories):
+            kinds[entity.iri] = EntityType.CONCEPT.value
+    return kinds
+
+
+def _entity_type(iri: str) -> EntityType | None:
+    try:
+        return EntityType.from_iri(iri)
+    except ValueError:
+        return None
+
+
+def _quantity_label(quantity: QuantityRecord, labels: Mapping[str, str]) -> str:
+    bound = quantity.bound
+    words = [labels.get(bound.iri, "") if bound and bound is not Bound.EXACTLY else "", _number(quantity.value),
+             quantity.unit or ""]
+    extra = [x for x in (quantity.population, labels.get(quantity.place or "", ""),
+                         None if quantity.year is None else str(quantity.year)) if x]
+    return " ".join(w for w in words if w) + (f" ({', '.join(extra)})" if extra else "")
 
 
 def _number(value: str) -> str:
@@ -240,98 +167,63 @@ def _number(value: str) -> str:
     return f"{int(value):,}" if digits.isdigit() and len(digits) > 4 else value
 
 
-def _claim(iri: str, row: Mapping[str, Term | None], found: StoreClaims, texts: Mapping[str, str],
-           facets: Mapping[str, list[str]], ids: Mapping[str, str]) -> StoreClaim:
-    enum = {name: _BY_IRI.get(_value(row[name]) or "") for name in ("category", "modality", "polarity", "citation")}
-    category = enum["category"].value if enum["category"] else "unknown"
-    modality = enum["modality"].value if enum["modality"] else Modality.ASSERTED.value
-    polarity = enum["polarity"].value if enum["polarity"] else Polarity.AFFIRMED.value
-    citation_term = _value(row["citation"]) or ""
-    subject, predicate = _value(row["subject"]) or "", _value(row["predicate"]) or ""
-    obj, quantity, agent = _value(row["object"]), _value(row["quantity"]), _value(row["agent"])
-    document_iri = _value(row["doc"]) or ""
-    doc_id, title = found.documents.get(document_iri, (compress(document_iri), compress(document_iri)))
-    quote = _value(row["quote"]) or ""
-    before, after = "", ""
-    start, end = _value(row["start"]), _value(row["end"])
-    text = texts.get(document_iri, "")
-    if start is not None and end is not None and start.isdigit() and end.isdigit():
-        before, quote, after = sentence_around(text, int(start), int(end), quote)
-    predicate_label = found.label(predicate)
-    negated = polarity == Polarity.NEGATED.value
+def _claim(record: ClaimRecord, found: StoreClaims, text: str, ids: Mapping[str, str]) -> StoreClaim:
+    document = record.document
+    doc_id, title = found.documents.get(document, (compress(document), compress(document)))
+    before, quote, after = "", record.quote or "", ""
+    if record.start is not None and record.end is not None and record.start >= 0 and record.end >= 0:
+        before, quote, after = sentence_around(text, record.start, record.end, quote)
+    predicate_label = found.label(record.predicate)
+    negated = record.polarity is Polarity.NEGATED
     verb = predicate_label.removeprefix("is claimed ") if predicate_label.startswith("is claimed to ") else None
-    object_label = found.label(obj) if obj else found.quantities.get(quantity or "", "a quantity")
-    cues = tuple(sorted(facets.get("cue", ())))
-    citation = found.labels.get(citation_term) or (enum["citation"].value if enum["citation"] else "unknown")
-    agent_label = found.label(agent) if agent else None
+    quantity = record.quantity
+    object_label = (found.label(record.object) if record.object
+                    else found.quantities.get(quantity.iri, "a quantity") if quantity else "a quantity")
+    citation = found.labels.get(record.citation.iri) or record.citation.value
+    agent_label = found.label(record.attributed_to) if record.attributed_to else None
+    subject = found.label(record.subject)
     if verb:
-        content = f"{found.label(subject)} {'NOT ' if negated else ''}{verb} {object_label}"
+        content = f"{subject} {'NOT ' if negated else ''}{verb} {object_label}"
     else:
-        content = f"{'NOT: ' if negated else ''}{found.label(subject)} “{predicate_label}” {object_label}"
-    how = modality + (f" ({', '.join(f'“{c}”' for c in cues)})" if cues else "")
+        content = f"{'NOT: ' if negated else ''}{subject} “{predicate_label}” {object_label}"
+    how = record.modality.value + (f" ({', '.join(f'“{c}”' for c in record.cues)})" if record.cues else "")
     source = f"according to {agent_label}" if agent_label else "on its own account"
     words = f"{title} claims {content} — {how}, {source}; citation: {citation}."
-    qualifiers = []
-    for facet, label in _QUALIFIERS.items():
-        for value in facets.get(facet, ()):
-            qualifiers.append((label, found.labels.get(value) or (compress(value) if "://" in value else value)))
     info = ClaimInfo(
-        id=ids[iri], iri=iri, words=words, category=category, modality=modality, polarity=polarity,
-        citation=enum["citation"].value if enum["citation"] else citation, citation_label=citation,
-        document=doc_id, document_title=title,
-        cues=cues, attributed_to=agent_label, before=before, quote=quote, after=after,
-        references=tuple(sorted(facets.get("references", ()))),
-        supports=tuple(sorted(ids.get(t, compress(t)) for t in facets.get("supports", ()))),
-        challenges=tuple(sorted(ids.get(t, compress(t)) for t in facets.get("challenges", ()))),
-        qualifiers=tuple(qualifiers))
-    return StoreClaim(key=iri, info=info, subject=subject, predicate=predicate, object=obj, quantity=quantity,
-                      agent=agent, document_iri=document_iri, verb=(verb or predicate_label).removeprefix("to "),
+        id=record.identifier, iri=record.iri, words=words, category=record.category.value,
+        modality=record.modality.value, polarity=record.polarity.value, citation=record.citation.value,
+        citation_label=citation, document=doc_id, document_title=title, cues=record.cues,
+        attributed_to=agent_label, before=before, quote=quote, after=after, references=record.references,
+        supports=tuple(sorted(ids.get(t, compress(t)) for t in record.supports)),
+        challenges=tuple(sorted(ids.get(t, compress(t)) for t in record.challenges)),
+        qualifiers=_qualifiers(record, found))
+    return StoreClaim(record=record, info=info, verb=(verb or predicate_label).removeprefix("to "),
                       object_label=object_label)
+
+
+def _qualifiers(record: ClaimRecord, found: StoreClaims) -> tuple[tuple[str, str], ...]:
+    """Return the facets the panel shows besides the claim's content, in the panel's order, label to value."""
+    shown = [("Route", record.route)] if record.route else []
+    for facet, label in _QUALIFIERS.items():
+        shown.extend((label, found.labels.get(iri) or compress(iri)) for key, iri in record.qualifiers
+                     if key == facet)
+    if record.note:
+        shown.append(("Curator's note", record.note))
+    return tuple(shown)
 
 
 def _count_sources(claims: Sequence[StoreClaim]) -> None:
     """Count, for each claim, the independent documents that make the same claim (same content and polarity)."""
     documents: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for claim in claims:
-        documents[_content(claim)].add(claim.document_iri)
+        documents[_content(claim)].add(claim.record.document)
     for claim in claims:
         claim.sources = len(documents[_content(claim)])
 
 
 def _content(claim: StoreClaim) -> tuple[str, ...]:
-    return (claim.subject, claim.predicate, claim.object or claim.object_label, claim.info.polarity)
-
-
-def sentence_around(text: str, start: int, end: int, quote: str = "") -> tuple[str, str, str]:
-    """Return the sentence holding ``text[start:end]`` as (words before, the quote, words after).
-
-    The sentence ends at ``.``, ``!`` or ``?`` followed by a space, or at a line break; each side is cut to a few
-    hundred characters.
-
-    >>> sentence_around("One. Two is here. Three.", 9, 16)
-    ('Two ', 'is here', '.')
-    """
-    if not (0 <= start <= end <= len(text)) or (quote and text[start:end] != quote):
-        return "", quote, ""
-    begin = start
-    while begin > 0 and start - begin < _SENTENCE_LIMIT:
-        if text[begin - 1] == "\n" or (text[begin - 1].isspace() and begin >= 2 and text[begin - 2] in ".!?"):
-            break
-        begin -= 1
-    finish = end
-    ends_sentence = end > start and text[end - 1] in ".!?" and (end == len(text) or text[end].isspace())
-    while not ends_sentence and finish < len(text) and finish - end < _SENTENCE_LIMIT:
-        if text[finish] == "\n":
-            break
-        finish += 1
-        if text[finish - 1] in ".!?" and (finish == len(text) or text[finish].isspace()):
-            break
-    before, after = text[begin:start].lstrip(), text[end:finish].rstrip()
-    if begin > 0 and start - begin >= _SENTENCE_LIMIT:
-        before = "…" + before
-    if finish < len(text) and finish - end >= _SENTENCE_LIMIT:
-        after += "…"
-    return before, text[start:end], after
+    record = claim.record
+    return (record.subject, record.predicate, record.object or claim.object_label, claim.info.polarity)
 
 
 def _restrict(found: StoreClaims, *, doc: str | None, categories: set[str] | None, modalities: set[str] | None,
@@ -377,12 +269,12 @@ def entity_view(found: StoreClaims, *, doc: str | None = None, categories: set[s
     nodes: dict[str, ViewNode] = {}
     edges = []
     for claim in chosen:
-        target = claim.object or claim.quantity or ""
-        if claim.subject not in nodes:
-            nodes[claim.subject] = _entity_node(found, claim.subject)
+        subject, target = claim.record.subject, claim.target
+        if subject not in nodes:
+            nodes[subject] = _entity_node(found, subject)
         if target not in nodes:
-            nodes[target] = _entity_node(found, target) if claim.object else _quantity_node(found, target)
-        edges.append(ViewEdge(source=claim.subject, target=target, label=claim.verb, category=claim.info.category,
+            nodes[target] = _entity_node(found, target) if claim.record.object else _quantity_node(found, target)
+        edges.append(ViewEdge(source=subject, target=target, label=claim.verb, category=claim.info.category,
                               modality=claim.info.modality, negated=claim.info.polarity == Polarity.NEGATED.value,
                               sources=claim.sources, claim=claim.key, title=claim.info.words, role="claim"))
     return ViewGraph(nodes=tuple(nodes.values()), edges=tuple(edges), claims={c.key: c.info for c in chosen},
@@ -407,25 +299,25 @@ def claim_view(found: StoreClaims, *, doc: str | None = None, categories: set[st
         negated = info.polarity == Polarity.NEGATED.value
         nodes[claim.key] = ViewNode(id=claim.key, label=("NOT " if negated else "") + claim.verb, kind="claim",
                                     title=info.words, claim=claim.key)
-        target = claim.object or claim.quantity or ""
-        for iri, role in ((claim.subject, "subject"), (target, "object")):
+        record = claim.record
+        for iri, role in ((record.subject, "subject"), (claim.target, "object")):
             if iri not in nodes:
-                nodes[iri] = (_entity_node(found, iri) if role == "subject" or claim.object
+                nodes[iri] = (_entity_node(found, iri) if role == "subject" or record.object
                               else _quantity_node(found, iri))
             edges.append(ViewEdge(source=claim.key, target=iri, label=role, category=info.category,
                                   modality=info.modality, negated=negated and role == "object",
                                   sources=claim.sources, claim=claim.key, title=info.words, role=role))
-        doc_id, title = found.documents.get(claim.document_iri, (info.document, info.document_title))
-        if claim.document_iri not in nodes:
-            nodes[claim.document_iri] = ViewNode(id=claim.document_iri, label=title, kind="document",
-                                                 title=f"document: {title}", document=doc_id,
-                                                 properties={"Document id": [doc_id], "Title": [title]})
-        edges.append(ViewEdge(source=claim.document_iri, target=claim.key, label="asserts", claim=claim.key,
+        document, agent = record.document, record.attributed_to
+        doc_id, title = found.documents.get(document, (info.document, info.document_title))
+        if document not in nodes:
+            nodes[document] = ViewNode(id=document, label=title, kind="document", title=f"document: {title}",
+                                       document=doc_id, properties={"Document id": [doc_id], "Title": [title]})
+        edges.append(ViewEdge(source=document, target=claim.key, label="asserts", claim=claim.key,
                               title=f"{title} asserts this claim", role="document"))
-        if claim.agent:
-            if claim.agent not in nodes:
-                nodes[claim.agent] = _entity_node(found, claim.agent)
-            edges.append(ViewEdge(source=claim.key, target=claim.agent, label="attributed to", claim=claim.key,
+        if agent:
+            if agent not in nodes:
+                nodes[agent] = _entity_node(found, agent)
+            edges.append(ViewEdge(source=claim.key, target=agent, label="attributed to", claim=claim.key,
                                   title=f"attributed to {info.attributed_to}", role="attribution"))
     for claim in chosen:
         for role, targets in (("supports", claim.info.supports), ("challenges", claim.info.challenges)):
@@ -440,11 +332,11 @@ def claim_view(found: StoreClaims, *, doc: str | None = None, categories: set[st
 
 
 def _documents(found: StoreClaims, chosen: Sequence[StoreClaim]) -> dict[str, str]:
-    used = {c.document_iri for c in chosen}
+    used = {c.record.document for c in chosen}
     return dict(sorted(found.documents[d] for d in used if d in found.documents))
 
 
 def _describe(chosen: Sequence[StoreClaim], what: str) -> str:
-    documents = len({c.document_iri for c in chosen})
+    documents = len({c.record.document for c in chosen})
     claims = "1 claim" if len(chosen) == 1 else f"{len(chosen)} claims"
     return f"{claims} from {documents} document{'s' if documents != 1 else ''}: {what}"

@@ -1,8 +1,9 @@
-"""The statement view read back from the store as records: entities, documents and claims.
+"""The one reader of the statement view: entities, documents and claims read back from a store as records.
 
-The records (:class:`EntityRecord`, :class:`DocumentRecord`, :class:`ClaimRecord`) carry what the default graph
-says about each entity, document and claim, read one node at a time; the KGX, Neo4j and GraphML exports are built
-from them.
+The records (:class:`EntityRecord`, :class:`DocumentRecord`, :class:`ClaimRecord` with its
+:class:`QuantityRecord`) carry what the default graph says about each entity, document and claim, read one node
+at a time by quad pattern (an index lookup each, no query to plan). The exports (KGX, Neo4j, GraphML) and the
+pages of :mod:`kg.viz` are built from them; nothing else reads claims back from a store.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from enum import Enum
 from typing import TypeVar
 
 import pyoxigraph as ox
@@ -28,6 +28,7 @@ from ..vocab import (
     DocumentKind,
     Modality,
     Polarity,
+    _Term,
 )
 
 __all__ = ["RELATED_TO", "ClaimRecord", "DocumentRecord", "EntityRecord", "QuantityRecord", "StatementView"]
@@ -42,20 +43,7 @@ _GENERAL_FIRST = (BIOLINK + "affects", BIOLINK + "studied_to_treat", BIOLINK + "
 _MAPPING_RANK = {RDFS + "subPropertyOf": 0, SKOS + "exactMatch": 0, SKOS + "closeMatch": 1, SKOS + "broadMatch": 2}
 RELATED_TO = BIOLINK + "related_to"
 
-E = TypeVar("E", bound=Enum)
-
-
-def _by_iri(enum: type[E]) -> dict[str, E]:
-    return {member.iri: member for member in enum}  # type: ignore[attr-defined]
-
-
-_CATEGORIES = _by_iri(Category)
-_POLARITIES = _by_iri(Polarity)
-_MODALITIES = _by_iri(Modality)
-_CITATIONS = _by_iri(CitationStatus)
-_METHODS = _by_iri(CurationMethod)
-_BOUNDS = _by_iri(Bound)
-_KINDS = _by_iri(DocumentKind)
+E = TypeVar("E", bound=_Term)
 
 
 @dataclass(frozen=True)
@@ -90,8 +78,9 @@ class DocumentRecord:
 
 @dataclass(frozen=True)
 class QuantityRecord:
-    """A number a claim reports; ``value`` is the literal's lexical form."""
+    """A number a claim reports; ``iri`` is its node, ``value`` the literal's lexical form."""
 
+    iri: str
     value: str
     unit: str | None = None
     bound: Bound | None = None
@@ -179,7 +168,7 @@ class StatementView:
                 iri=iri,
                 identifier=_first(facts, DCTERMS + "identifier") or compress(iri),
                 title=_first(facts, DCTERMS + "title") or compress(iri),
-                kind=_KINDS.get(kind) if kind else None,
+                kind=_member(DocumentKind, kind),
                 sha256=_first(facts, CEKG + "sha256"),
                 media_type=_first(facts, DCTERMS + "format"),
                 source=_first(facts, DCTERMS + "source"),
@@ -200,6 +189,29 @@ class StatementView:
     def label(self, iri: str) -> str | None:
         """Return the ``rdfs:label`` of any resource of the default graph (the first, if it has several)."""
         return _first(self._facts(iri), RDFS + "label")
+
+    def english_labels(self) -> dict[str, str]:
+        """Return the English label of every IRI of the default graph that has one, by IRI.
+
+        A label without a language tag is taken over one tagged English (``en``, ``en-GB`` ...); labels in other
+        languages are left out; of several equally good labels, the first in sorted order.
+        """
+        found: dict[str, tuple[bool, str]] = {}
+        for quad in self.store.quads_for_pattern(None, ox.NamedNode(RDFS + "label"), None, _DEFAULT):
+            term, label = quad.subject, quad.object
+            if not isinstance(term, ox.NamedNode) or not isinstance(label, ox.Literal):
+                continue
+            language = (label.language or "").lower()
+            if language and language != "en" and not language.startswith("en-"):
+                continue
+            rank = (bool(language), label.value)
+            if term.value not in found or rank < found[term.value]:
+                found[term.value] = rank
+        return {iri: label for iri, (_, label) in found.items()}
+
+    def document_text(self, iri: str) -> str:
+        """Return the text of a document (``cekg:text``), or ``""`` when the store has none."""
+        return _first(self._facts(iri), CEKG + "text") or ""
 
     def claim_identifiers(self) -> dict[str, str]:
         """Return the identifier (``dcterms:identifier``) of every claim, by IRI."""
@@ -230,11 +242,13 @@ class StatementView:
                 raise StoreError(f"claim {iri} has no cekg:{prop}: rebuild the store with `kg build`")
             return value
 
-        def facet(prop: str, values: dict[str, E]) -> E:
+        def facet(prop: str, enum: type[E]) -> E:
             value = required(prop)
-            if value not in values:
-                raise StoreError(f"claim {iri} has an unknown cekg:{prop} {value}: rebuild the store with `kg build`")
-            return values[value]
+            try:
+                return enum.from_iri(value)
+            except ValueError:
+                raise StoreError(f"claim {iri} has an unknown cekg:{prop} {value}: rebuild the store with `kg build`"
+                                 ) from None
 
         quantity = None
         quantity_iri = _first_iri(facts, CEKG + "quantity")
@@ -242,8 +256,8 @@ class StatementView:
             q = self._facts(quantity_iri)
             bound = _first_iri(q, CEKG + "bound")
             year = _first(q, CEKG + "year")
-            quantity = QuantityRecord(value=_first(q, CEKG + "value") or "", unit=_first(q, CEKG + "unit"),
-                                      bound=_BOUNDS.get(bound) if bound else None,
+            quantity = QuantityRecord(iri=quantity_iri, value=_first(q, CEKG + "value") or "",
+                                      unit=_first(q, CEKG + "unit"), bound=_member(Bound, bound),
                                       population=_first(q, CEKG + "populationDescription"),
                                       place=_first_iri(q, CEKG + "place"),
                                       year=int(year) if year and year.lstrip("-").isdigit() else None)
@@ -260,13 +274,13 @@ class StatementView:
         return ClaimRecord(
             iri=iri,
             identifier=_first(facts, DCTERMS + "identifier") or compress(iri),
-            category=facet("category", _CATEGORIES),
+            category=facet("category", Category),
             subject=required("subject"),
             predicate=required("predicate"),
-            polarity=facet("polarity", _POLARITIES),
-            modality=facet("modality", _MODALITIES),
-            citation=facet("citationStatus", _CITATIONS),
-            curation=facet("curationMethod", _METHODS),
+            polarity=facet("polarity", Polarity),
+            modality=facet("modality", Modality),
+            citation=facet("citationStatus", CitationStatus),
+            curation=facet("curationMethod", CurationMethod),
             document=required("assertedBy"),
             object=_first_iri(facts, CEKG + "object"),
             quantity=quantity,
@@ -306,6 +320,16 @@ class StatementView:
                 if target.startswith(BIOLINK))
             mapping[iri] = candidates[0][2] if candidates else RELATED_TO
         return mapping
+
+
+def _member(enum: type[E], iri: str | None) -> E | None:
+    """Return the member of ``enum`` named by ``iri``; None when there is no IRI or this version does not know it."""
+    if iri is None:
+        return None
+    try:
+        return enum.from_iri(iri)
+    except ValueError:
+        return None
 
 
 def _text(term: object) -> str:
