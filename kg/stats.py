@@ -32,12 +32,17 @@ class Stats:
                 **self.by_facet}
 
 
-#: The spelling curators write for each value IRI ("cekg:AccessAndCost" -> "access-and-cost").
-_SPELLING = {member.iri: member.value for enum in (Category, Modality, Polarity, CitationStatus) for member in enum}
+#: The value sets whose IRIs are counted under the spelling curators write ("cekg:AccessAndCost" -> "access-and-cost").
+_SPELLED = (Category, Modality, Polarity, CitationStatus)
 
 
 def _local(iri: str) -> str:
-    return _SPELLING.get(iri) or (iri[len(CEKG):] if iri.startswith(CEKG) else iri)
+    for enum in _SPELLED:
+        try:
+            return enum.from_iri(iri).value
+        except ValueError:
+            continue
+    return iri[len(CEKG):] if iri.startswith(CEKG) else iri
 
 
 def store_stats(store: ox.Store) -> Stats:

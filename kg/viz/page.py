@@ -237,22 +237,37 @@ def render_html(view: ViewGraph, *, title: str, layout: Layout | str = Layout.AU
         chosen = Layout(layout)
     except ValueError:
         raise UsageError(f"unknown layout {layout!r}: use one of {', '.join(m.value for m in Layout)}") from None
+    precomputed, positions = _positions(view, chosen, threshold=threshold, progress=progress)
+    payload = _payload(view, title=title, precomputed=precomputed, positions=positions, edge_labels=edge_labels)
+    return _page(title=title, description=view.description, data=script_json(payload))
+
+
+_Progress = Callable[[Iterable[int]], Iterable[int]]
+
+
+def _positions(view: ViewGraph, layout: Layout, *, threshold: int,
+               progress: _Progress | None) -> tuple[bool, dict[str, tuple[float, float]]]:
+    """Return whether the page is laid out ahead (physics off), and the positions of its nodes if so."""
     given = all(n.x is not None and n.y is not None for n in view.nodes)
-    precomputed = given or chosen is Layout.PRECOMPUTED or (chosen is Layout.AUTO and len(view.nodes) > threshold)
+    precomputed = given or layout is Layout.PRECOMPUTED or (layout is Layout.AUTO and len(view.nodes) > threshold)
     positions: dict[str, tuple[float, float]] = {}
     if given:
         positions = {n.id: (float(n.x or 0), float(n.y or 0)) for n in view.nodes}
     elif precomputed:
         positions = layout_positions([n.id for n in view.nodes], ((e.source, e.target) for e in view.edges),
                                      progress=progress)
-    payload = _payload(view, title=title, precomputed=precomputed, positions=positions, edge_labels=edge_labels)
+    return precomputed, positions
+
+
+def _page(*, title: str, description: str, data: str) -> str:
+    """Return the page around its data: the inlined library, styles and script, allowed by hash and nothing else."""
     vis_script, vis_style = _vis_assets()
     vis_code, page_code = _inline_script(vis_script), _inline_script(_asset("page.js"))
     policy = (f"default-src 'none'; script-src {_csp_hash(vis_code)} {_csp_hash(page_code)}; "
               "style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'none'; frame-src 'none'; "
               "form-action 'none'; base-uri 'none'")
     escaped_title = html.escape(title)
-    description = html.escape(view.description)
+    description = html.escape(description)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -291,7 +306,7 @@ def render_html(view: ViewGraph, *, title: str, layout: Layout | str = Layout.AU
 </aside>
 </main>
 <noscript><p>This page needs JavaScript to draw the graph.</p></noscript>
-<script type="application/json" id="kg-data">{script_json(payload)}</script>
+<script type="application/json" id="kg-data">{data}</script>
 <script>{vis_code}</script>
 <script>{page_code}</script>
 </body>
