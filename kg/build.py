@@ -14,7 +14,7 @@ was checked by Oxigraph when the data was loaded, and every literal goes through
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -229,8 +229,9 @@ def entity_quads(entity: Entity) -> list[ox.Quad]:
     return parse_lines(entity_lines(entity))
 
 
-def _claim_content(add: _Sink, claim: Claim, node: str, document: str) -> None:
+def _claim_content(add: _Sink, claim: Claim, parts: iris.ClaimIris, document: str) -> None:
     """Add what a claim says and how: the triples shared by the statement view and the assertion graph."""
+    node = _iri(parts.node)
     add(node, RDF_TYPE, _c("Claim"))
     add(node, _n("dcterms", "identifier"), _string(claim.id))
     add(node, _c("category"), _term(claim.category))
@@ -239,7 +240,7 @@ def _claim_content(add: _Sink, claim: Claim, node: str, document: str) -> None:
     if claim.object is not None:
         add(node, _c("object"), _iri(claim.object))
     if claim.quantity is not None:
-        quantity = node[:-1] + "/quantity>"
+        quantity = _iri(parts.quantity)
         q = claim.quantity
         add(node, _c("quantity"), quantity)
         add(quantity, RDF_TYPE, _c("Quantity"))
@@ -272,10 +273,8 @@ def _claim_content(add: _Sink, claim: Claim, node: str, document: str) -> None:
         add(node, _c("route"), _string(claim.route))
 
 
-def _anchor(add: _Sink, claim: Claim, node: str, document: str) -> str:
-    anchor = node[:-1] + "/anchor>"
-    quote = anchor[:-1] + "/quote>"
-    position = anchor[:-1] + "/position>"
+def _anchor(add: _Sink, claim: Claim, parts: iris.ClaimIris, document: str) -> str:
+    anchor, quote, position = _iri(parts.anchor), _iri(parts.quote), _iri(parts.position)
     add(anchor, RDF_TYPE, _n("oa", "SpecificResource"))
     add(anchor, _n("oa", "hasSource"), document)
     add(anchor, _c("sourceSha256"), _string(claim.document_sha256))
@@ -304,7 +303,7 @@ class ClaimLines:
     shared: list[str]
 
 
-def claim_lines(claim: Claim, ids: dict[str, str]) -> ClaimLines:
+def claim_lines(claim: Claim, ids: Mapping[str, str]) -> ClaimLines:
     """Return both views of one claim as N-Quads lines.
 
     Args:
@@ -312,19 +311,17 @@ def claim_lines(claim: Claim, ids: dict[str, str]) -> ClaimLines:
         ids: the IRI of every claim in the build, by claim id, to resolve supports and challenges.
     """
     out: list[str] = []
-    iri = ids[claim.id]
-    node = _iri(iri)
-    np_iri = iris.nanopub_iri(iri.rsplit("/", 1)[1])
-    np = _iri(np_iri)
+    parts = iris.claim_iris(iris.key_of(ids[claim.id]))
+    node, np = _iri(parts.node), _iri(parts.nanopub)
     document = _iri(iris.document_iri(claim.document_sha256))
-    head, assertion, provenance, pubinfo = (f"<{np_iri}/{g}>" for g in ("head", "assertion", "provenance", "pubinfo"))
+    head, assertion, provenance, pubinfo = (_iri(graph) for graph in parts.graphs)
     curator = _iri(iris.agent_iri(claim.curation.curator))
 
     # What the claim says, and its anchor, go into two graphs each: made once, written twice.
     content: list[str] = []
-    _claim_content(_triples(content), claim, node, document)
+    _claim_content(_triples(content), claim, parts, document)
     anchoring: list[str] = []
-    anchor = _anchor(_triples(anchoring), claim, node, document)
+    anchor = _anchor(_triples(anchoring), claim, parts, document)
 
     # Statement view (its direct edge is among the shared lines).
     out += _in_graph(content, DEFAULT_GRAPH)
@@ -379,7 +376,7 @@ def shared_lines(claim: Claim) -> list[str]:
     return out
 
 
-def claim_quads(claim: Claim, ids: dict[str, str]) -> list[ox.Quad]:
+def claim_quads(claim: Claim, ids: Mapping[str, str]) -> list[ox.Quad]:
     """Return both views of one claim.
 
     Args:
@@ -400,8 +397,13 @@ def claim_key(claim: Claim) -> str:
                           claim.predicate, claim.object, quantity, claim.polarity.value)
 
 
-def claim_ids(corpus: Corpus | Sequence[Claim]) -> dict[str, str]:
+def claim_ids(corpus: Corpus | Sequence[Claim], *, built: Mapping[str, str] | None = None) -> dict[str, str]:
     """Return the IRI of every claim of the corpus (or of these claims), by claim id.
+
+    Args:
+        corpus: the checked corpus, or some of its claims.
+        built: the claims of the same build that are not among these, claim id by content key: a claim here that
+            says the same as one of them is a problem too.
 
     Raises:
         DataError: two claims say the same thing at the same place of the same text.
@@ -413,14 +415,19 @@ def claim_ids(corpus: Corpus | Sequence[Claim]) -> dict[str, str]:
         key = claim_key(claim)
         if key in owners:
             first = owners[key]
-            problems.append(Problem(f"says the same as claim {first.id!r} ({first.location}) at the same place: "
-                                    "remove one of them", file=_where(claim, "file"), line=_where(claim, "line"),
-                                    claim=claim.id))
+            problems.append(_same_as(claim, f"claim {first.id!r} ({first.location})"))
+        elif built and key in built:
+            problems.append(_same_as(claim, f"claim {built[key]!r}"))
         owners[key] = claim
         ids[claim.id] = iris.claim_iri(key)
     if problems:
         raise DataError(problems)
     return ids
+
+
+def _same_as(claim: Claim, other: str) -> Problem:
+    return Problem(f"says the same as {other} at the same place: remove one of them", file=_where(claim, "file"),
+                   line=_where(claim, "line"), claim=claim.id)
 
 
 def _where(claim: Claim, attribute: str) -> Any:

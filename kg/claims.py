@@ -21,8 +21,8 @@ from .errors import DataError, Problem
 from .model import Anchor, Claim, Curation, Document, Entity, Location, Quantity
 from .vocab import Bound, Category, CitationStatus, CurationMethod, Modality, Polarity
 
-__all__ = ["CLAIM_FIELDS", "CONTEXT_CHARS", "STATUSES", "built_statuses", "claims_path", "keep_claims", "load_claims",
-           "load_claims_file", "relation_problems"]
+__all__ = ["CLAIM_FIELDS", "CONTEXT_CHARS", "STATUSES", "built_statuses", "claims_files", "claims_path", "keep_claims",
+           "load_claims", "load_claims_files", "relation_problems"]
 
 #: How many characters of text before and after a quote are kept as its prefix and suffix.
 CONTEXT_CHARS = 32
@@ -43,6 +43,12 @@ _expand = lru_cache(maxsize=65536)(iris.expand)
 def claims_path(data_dir: Path, document_id: str) -> Path:
     """Return the claims file of a document."""
     return data_dir / "claims" / f"{document_id}.yaml"
+
+
+def claims_files(data_dir: Path) -> list[Path]:
+    """Return the claims files of the data folder, sorted by name (a file's stem is its document's id)."""
+    folder = data_dir / "claims"
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
 def load_claims(
@@ -68,12 +74,44 @@ def load_claims(
     Raises:
         DataError: with every problem found.
     """
+    claims = load_claims_files(data_dir, claims_files(data_dir), documents, entities)
+    if loaded is not None:
+        loaded.extend(claims)
+    return keep_claims(claims, include_proposed=include_proposed)
+
+
+def load_claims_files(
+    data_dir: Path,
+    paths: Iterable[Path],
+    documents: Mapping[str, Document],
+    entities: Mapping[str, Entity],
+    *,
+    elsewhere: Mapping[str, str] | None = None,
+    links: Iterable[tuple[str, str]] = (),
+) -> list[Claim]:
+    """Load and check claims files, each on its own and against the others and the rest of the data folder.
+
+    Args:
+        data_dir: the data folder.
+        paths: the claims files to load.
+        documents: the documents, by id.
+        entities: the entity vocabulary, by IRI.
+        elsewhere: the claims of the data folder's other claims files: the document of each, by claim id.
+        links: the relations the claims of the other files make, as (claim id, id of the claim it names).
+
+    Returns:
+        Every claim of the files, whatever its status, with its relations as written.
+
+    Raises:
+        DataError: with every problem found: in a file, a claim id defined twice, a relation to a claim that no
+            file defines.
+    """
     problems: list[Problem] = []
     claims: list[Claim] = []
-    seen: dict[str, Location] = {}
-    folder = data_dir / "claims"
-    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        name = f"{data_dir.name}/claims/{path.name}"
+    seen = {claim_id: Location(_label(data_dir, claims_path(data_dir, document)))
+            for claim_id, document in (elsewhere or {}).items()}
+    for path in paths:
+        name = _label(data_dir, path)
         try:
             raw = _yaml.load(path, label=name)
         except DataError as err:
@@ -81,11 +119,15 @@ def load_claims(
             continue
         claims.extend(_load_file(raw, name, path.stem, documents, entities, seen, problems))
     problems.extend(relation_problems(claims, set(seen)))
+    problems.extend(Problem(f"a relation names claim {target!r}, which no claims file defines: check the id",
+                            claim=source) for source, target in links if target not in seen)
     if problems:
         raise DataError(problems)
-    if loaded is not None:
-        loaded.extend(claims)
-    return keep_claims(claims, include_proposed=include_proposed)
+    return claims
+
+
+def _label(data_dir: Path, path: Path) -> str:
+    return f"{data_dir.name}/claims/{path.name}"
 
 
 def relation_problems(claims: Iterable[Claim], known: Container[str]) -> list[Problem]:
@@ -121,29 +163,6 @@ def keep_claims(claims: Iterable[Claim], *, include_proposed: bool = False,
     return [_with_relations(c, known) for c in kept]
 
 
-def load_claims_file(
-    data_dir: Path,
-    document_id: str,
-    documents: Mapping[str, Document],
-    entities: Mapping[str, Entity],
-) -> list[Claim]:
-    """Load and check one claims file on its own: every check of :func:`load_claims` but those across files.
-
-    Returns:
-        Every claim of the file, whatever its status, with its relations as written.
-
-    Raises:
-        DataError: with every problem found in the file.
-    """
-    path = claims_path(data_dir, document_id)
-    name = f"{data_dir.name}/claims/{path.name}"
-    problems: list[Problem] = []
-    claims = _load_file(_yaml.load(path, label=name), name, path.stem, documents, entities, {}, problems)
-    if problems:
-        raise DataError(problems)
-    return claims
-
-
 def _with_relations(claim: Claim, kept: Container[str]) -> Claim:
     """Drop relations to claims left out of the build rather than leave them dangling."""
     if all(t in kept for t in claim.supports) and all(t in kept for t in claim.challenges):
@@ -160,15 +179,8 @@ def _line(claim: Claim) -> int | None:
     return claim.location.line if claim.location else None
 
 
-def _load_file(
-    raw: Any,
-    name: str,
-    stem: str,
-    documents: Mapping[str, Document],
-    entities: Mapping[str, Entity],
-    seen: dict[str, Location],
-    problems: list[Problem],
-) -> list[Claim]:
+def _load_file(raw: Any, name: str, stem: str, documents: Mapping[str, Document], entities: Mapping[str, Entity],
+               seen: dict[str, Location], problems: list[Problem]) -> list[Claim]:
     if not isinstance(raw, _yaml.LocatedDict):
         problems.append(Problem("must be a mapping with 'document', 'document_sha256' and 'claims'", file=name))
         return []
@@ -228,112 +240,39 @@ def _curation(raw: Any, name: str, line: int, problems: list[Problem]) -> Curati
                     date=None if raw.get("date") is None else str(raw["date"]), tool=raw.get("tool"))
 
 
-def _claim(
-    item: Any,
-    name: str,
-    document: Document,
-    entities: Mapping[str, Entity],
-    curation: Curation,
-    seen: dict[str, Location],
-    problems: list[Problem],
-) -> Claim | None:
+def _claim(item: Any, name: str, document: Document, entities: Mapping[str, Entity], curation: Curation,
+           seen: dict[str, Location], problems: list[Problem]) -> Claim | None:
     if not isinstance(item, _yaml.LocatedDict):
         problems.append(Problem("each claim must be a mapping of fields", file=name))
         return None
-    claim_id = str(item.get("id")) if item.get("id") is not None else None
     before = len(problems)
-
-    def problem(message: str, key: str | None = None) -> None:
-        problems.append(Problem(message, file=name, line=item.line_of(key) if key else item.line, claim=claim_id))
-
-    for key in item:
-        if key not in CLAIM_FIELDS:
-            close = difflib.get_close_matches(key, CLAIM_FIELDS, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else f"; allowed: {', '.join(CLAIM_FIELDS)}"
-            problem(f"unknown field {key!r}{hint}", key)
-    missing = [key for key in REQUIRED if item.get(key) is None or item.get(key) == ""]
-    if "object" not in item and "quantity" not in item:
-        missing.append("object (or quantity)")
-    for key in missing:
-        problem(f"required field {key!r} is missing")
-    if "object" in item and "quantity" in item:
-        problem("give either 'object' or 'quantity', not both", "quantity")
-    if claim_id is not None:
-        if not _ID.match(claim_id):
-            problem(f"claim id {claim_id!r} may hold only letters, digits, '.', '_' and '-'", "id")
-        elif claim_id in seen:
-            problem(f"duplicate claim id {claim_id!r}, first defined at {seen[claim_id]}: give each claim its own "
-                    "id", "id")
-        else:
-            seen[claim_id] = Location(name, item.line)
-
-    def enum(key: str, kind: Any) -> Any:
-        value = item.get(key)
-        if value is None:
-            return None
-        try:
-            return kind(value)
-        except ValueError:
-            problem(f"unknown {key} {value!r}; allowed: {kind.allowed()}", key)
-            return None
-
-    category = enum("category", Category)
-    polarity = enum("polarity", Polarity)
-    modality = enum("modality", Modality)
-    citation = enum("citation", CitationStatus)
+    fields = _Fields(item, name, entities, problems)
+    fields.check_names()
+    fields.check_id(seen)
+    category = fields.enum("category", Category)
+    polarity = fields.enum("polarity", Polarity)
+    modality = fields.enum("modality", Modality)
+    citation = fields.enum("citation", CitationStatus)
     status = item.get("status", "accepted")
     if status not in STATUSES:
-        problem(f"unknown status {status!r}; allowed: {', '.join(STATUSES)}", "status")
-
-    def entity(key: str, value: Any = None, *, line_key: str | None = None) -> str | None:
-        value = item.get(key) if value is None else value
-        if value is None:
-            return None
-        try:
-            iri = _expand(str(value))
-        except ValueError as err:
-            problem(f"{key}: {err}", line_key or key)
-            return None
-        if iri not in entities:
-            problem(f"{key} {value} is not in the entity vocabulary: add it to data/entities.yaml", line_key or key)
-        return iri
-
-    subject = entity("subject")
-    obj = entity("object")
-    attributed = entity("attributed_to")
-    if attributed and attributed in entities and not entities[attributed].type.is_agent:
-        problem(f"attributed_to {item['attributed_to']} is a {entities[attributed].type.value}, not an agent: "
-                "attribute claims to an organization, agent or study", "attributed_to")
-    qualifiers = {key: entity(key) for key in ("condition", "agency", "jurisdiction", "population")}
-    predicate = None
-    if item.get("predicate") is not None:
-        try:
-            predicate = _expand(str(item["predicate"]))
-        except ValueError as err:
-            problem(f"predicate: {err}", "predicate")
-    quantity = _quantity(item, entity, problem) if "quantity" in item else None
-    cues = _strings(item, "cues", problem)
-    references = _strings(item, "references", problem)
-    supports = _strings(item, "supports", problem)
-    challenges = _strings(item, "challenges", problem)
-    if modality in (Modality.HEDGED, Modality.SPECULATIVE) and not cues:
-        problem(f"a {modality.value} claim needs the cue words that make it so in 'cues' (e.g. may, suggests)",
-                "modality")
-    if citation is CitationStatus.TRACEABLE and not references:
-        problem("citation is traceable but 'references' is empty: list the DOI, PMID or URL", "citation")
-    if references and citation is not CitationStatus.TRACEABLE:
-        problem("'references' are given, so citation should be 'traceable'", "citation")
-    anchor = _anchor(item, document, problem)
+        fields.problem(f"unknown status {status!r}; allowed: {', '.join(STATUSES)}", "status")
+    subject = fields.entity("subject")
+    obj = fields.entity("object")
+    attributed = fields.agent()
+    qualifiers = {key: fields.entity(key) for key in ("condition", "agency", "jurisdiction", "population")}
+    predicate = fields.predicate()
+    quantity = _quantity(item, fields.entity, fields.problem) if "quantity" in item else None
+    cues, references, supports, challenges = (_strings(item, key, fields.problem)
+                                               for key in ("cues", "references", "supports", "challenges"))
+    fields.check_evidence(modality, citation, cues=cues, references=references)
+    anchor = _anchor(item, document, fields.problem)
     if anchor is not None:
-        lowered = anchor.quote.lower()
-        for cue in cues:
-            if cue.lower() not in lowered:
-                problem(f"cue {cue!r} does not occur in the quote: cues are words of the quote", "cues")
+        fields.check_cues(cues, anchor.quote)
     if (len(problems) > before or category is None or polarity is None or modality is None or citation is None
             or subject is None or predicate is None or anchor is None):
         return None
     return Claim(
-        id=str(claim_id), document=document.id, document_sha256=document.sha256, category=category,
+        id=str(fields.claim_id), document=document.id, document_sha256=document.sha256, category=category,
         subject=subject, predicate=predicate, object=obj, quantity=quantity, anchor=anchor, polarity=polarity,
         modality=modality, cues=cues, citation=citation, references=references, attributed_to=attributed,
         condition=qualifiers["condition"], agency=qualifiers["agency"], jurisdiction=qualifiers["jurisdiction"],
@@ -341,6 +280,114 @@ def _claim(
         supports=supports, challenges=challenges, note=None if item.get("note") is None else str(item["note"]),
         status=str(status), curation=_claim_curation(item, curation), location=Location(name, item.line),
     )
+
+
+class _Fields:
+    """The fields of one claim as written, read one by one; each problem is noted with the file, line and claim id."""
+
+    def __init__(self, item: _yaml.LocatedDict, name: str, entities: Mapping[str, Entity],
+                 problems: list[Problem]) -> None:
+        self.item = item
+        self.name = name
+        self.entities = entities
+        self.problems = problems
+        self.claim_id = str(item.get("id")) if item.get("id") is not None else None
+
+    def problem(self, message: str, key: str | None = None) -> None:
+        """Note a problem, on the line of field ``key`` (or of the claim)."""
+        line = self.item.line_of(key) if key else self.item.line
+        self.problems.append(Problem(message, file=self.name, line=line, claim=self.claim_id))
+
+    def check_names(self) -> None:
+        """Check that every field is known, the required ones are there, and there is an object or a quantity."""
+        item = self.item
+        for key in item:
+            if key not in CLAIM_FIELDS:
+                close = difflib.get_close_matches(key, CLAIM_FIELDS, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else f"; allowed: {', '.join(CLAIM_FIELDS)}"
+                self.problem(f"unknown field {key!r}{hint}", key)
+        missing = [key for key in REQUIRED if item.get(key) is None or item.get(key) == ""]
+        if "object" not in item and "quantity" not in item:
+            missing.append("object (or quantity)")
+        for key in missing:
+            self.problem(f"required field {key!r} is missing")
+        if "object" in item and "quantity" in item:
+            self.problem("give either 'object' or 'quantity', not both", "quantity")
+
+    def check_id(self, seen: dict[str, Location]) -> None:
+        """Check the claim id is well formed and not taken, and note where it is defined in ``seen``."""
+        claim_id = self.claim_id
+        if claim_id is None:
+            return
+        if not _ID.match(claim_id):
+            self.problem(f"claim id {claim_id!r} may hold only letters, digits, '.', '_' and '-'", "id")
+        elif claim_id in seen:
+            self.problem(f"duplicate claim id {claim_id!r}, first defined at {seen[claim_id]}: give each claim its "
+                         "own id", "id")
+        else:
+            seen[claim_id] = Location(self.name, self.item.line)
+
+    def enum(self, key: str, kind: Any) -> Any:
+        """Return the closed value (category, modality, ...) of field ``key``, or ``None``."""
+        value = self.item.get(key)
+        if value is None:
+            return None
+        try:
+            return kind(value)
+        except ValueError:
+            self.problem(f"unknown {key} {value!r}; allowed: {kind.allowed()}", key)
+            return None
+
+    def entity(self, key: str, value: Any = None, *, line_key: str | None = None) -> str | None:
+        """Return the IRI of the entity that field ``key`` (or ``value``) names, checked against the vocabulary."""
+        value = self.item.get(key) if value is None else value
+        if value is None:
+            return None
+        try:
+            iri = _expand(str(value))
+        except ValueError as err:
+            self.problem(f"{key}: {err}", line_key or key)
+            return None
+        if iri not in self.entities:
+            self.problem(f"{key} {value} is not in the entity vocabulary: add it to data/entities.yaml",
+                         line_key or key)
+        return iri
+
+    def agent(self) -> str | None:
+        """Return the entity the claim is attributed to, which must be an agent."""
+        attributed = self.entity("attributed_to")
+        if attributed and attributed in self.entities and not self.entities[attributed].type.is_agent:
+            self.problem(f"attributed_to {self.item['attributed_to']} is a {self.entities[attributed].type.value}, "
+                         "not an agent: attribute claims to an organization, agent or study", "attributed_to")
+        return attributed
+
+    def predicate(self) -> str | None:
+        """Return the IRI of the predicate, or ``None``."""
+        if self.item.get("predicate") is None:
+            return None
+        try:
+            return _expand(str(self.item["predicate"]))
+        except ValueError as err:
+            self.problem(f"predicate: {err}", "predicate")
+            return None
+
+    def check_evidence(self, modality: Modality | None, citation: CitationStatus | None, *,
+                       cues: tuple[str, ...], references: tuple[str, ...]) -> None:
+        """Check that a hedged claim gives its cues and a traceable one its references, and only then."""
+        if modality is not None and modality in (Modality.HEDGED, Modality.SPECULATIVE) and not cues:
+            self.problem(f"a {modality.value} claim needs the cue words that make it so in 'cues' (e.g. may, "
+                         "suggests)", "modality")
+        if citation is CitationStatus.TRACEABLE and not references:
+            self.problem("citation is traceable but 'references' is empty: list the DOI, PMID or URL", "citation")
+        if references and citation is not CitationStatus.TRACEABLE:
+            self.problem("'references' are given, so citation should be 'traceable'", "citation")
+
+    def check_cues(self, cues: tuple[str, ...], quote: str) -> None:
+        """Check that each cue is words of the quote."""
+        lowered = quote.lower()
+        for cue in cues:
+            if cue.lower() not in lowered:
+                self.problem(f"cue {cue!r} does not occur in the quote: cues are words of the quote", "cues")
 
 
 def _claim_curation(item: _yaml.LocatedDict, default: Curation) -> Curation:

@@ -1,15 +1,16 @@
 """Builds that change in the store only what changed in the data folder.
 
 ``kg build`` keeps a manifest in the store folder (:data:`MANIFEST`): the fingerprints of the ontology, of the
-entity vocabulary, of the build code and of each document's files (``meta.yaml``, ``text.txt`` and its claims
+entity vocabulary, of the code's version and of each document's files (``meta.yaml``, ``text.txt`` and its claims
 file), and for each document the ids and IRIs of its claims, the claims they name, and the lines it shares with
 other documents (direct edges, curators). The next build compares the data folder with it:
 
 * nothing changed: the store is left as it is;
 * only some documents changed, were added or were removed: their quads are taken out of a copy of the store and
   their new quads put in, and the copy replaces the store once complete;
-* something every document depends on changed (ontology, entities, build code, ``--include-proposed``), or a
-  claim that another document links to changed its IRI or went away: a full build, which says why.
+* something every document depends on changed (ontology, entities, the version of the package or of Oxigraph,
+  ``--include-proposed``), or a claim that another document links to changed its IRI or went away: a full build,
+  which says why.
 
 Either way the store ends exactly as a full build of the same data leaves it, and a build that fails leaves the
 previous store as it was. Data problems are always reported by loading the whole data folder, so that they read
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -31,11 +31,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import iris
+from . import __version__, iris
 from .build import claim_ids, claim_lines, corpus_nquads, document_lines, shared_lines
-from .claims import claims_path, keep_claims, load_claims_file
+from .claims import built_statuses, claims_files, claims_path, keep_claims, load_claims_files
 from .corpus import Corpus, load_corpus
-from .documents.folder import load_document
+from .documents.folder import document_dir, document_files, document_ids, load_document
 from .entities import ENTITIES_FILE, load_entities
 from .errors import DataError
 from .model import Claim, Document, Entity
@@ -51,9 +51,6 @@ _FORMAT = 1
 #: A file changed this shortly before a build may change again within the same clock tick unseen: it is hashed
 #: again next time rather than trusted by its size and time.
 _RACY_NS = 2_000_000_000
-#: The modules whose code decides what a build writes: when one changes, the next build is a full one.
-_BUILD_CODE = ("build.py", "iris.py", "vocab.py", "model.py", "claims.py", "entities.py", "corpus.py",
-               "documents/folder.py")
 
 Fingerprint = list[Any]  # [size, mtime_ns, sha256] of a file, as stored in the manifest
 
@@ -140,31 +137,25 @@ def _same(first: Fingerprint | None, second: Fingerprint | None) -> bool:
 
 
 def _builder() -> str:
-    """Return the fingerprint of the code that decides what a build writes."""
-    digest = hashlib.sha256(ox.__version__.encode())
-    here = Path(__file__).resolve().parent
-    for name in _BUILD_CODE:
-        path = here / name
-        digest.update(name.encode() + (path.read_bytes() if path.is_file() else b"(none)"))
-    return digest.hexdigest()
+    """Return the fingerprint of the code that decides what a build writes (the ontology has its own)."""
+    return hashlib.sha256(f"clinical-evidence-kg {__version__}, pyoxigraph {ox.__version__}".encode()).hexdigest()
 
 
 def _unit_files(data_dir: Path, unit: str) -> tuple[Path, Path, Path]:
-    folder = data_dir / "documents" / unit
-    return folder / "meta.yaml", folder / "text.txt", claims_path(data_dir, unit)
+    return (*document_files(data_dir, unit), claims_path(data_dir, unit))
 
 
 def _units(data_dir: Path) -> list[str]:
-    """Return the documents of the data folder: each folder of documents/ and each claims file."""
-    names: set[str] = set()
-    documents = data_dir / "documents"
-    if documents.is_dir():
-        with os.scandir(documents) as entries:
-            names.update(e.name for e in entries if not e.name.startswith(".") and e.is_dir())
-    claims = data_dir / "claims"
-    if claims.is_dir():
-        names.update(p.stem for p in claims.glob("*.yaml"))
-    return sorted(names)
+    """Return the documents of the data folder: each document folder and each claims file."""
+    return sorted({*document_ids(data_dir), *(path.stem for path in claims_files(data_dir))})
+
+
+class _FullBuildNeeded(Exception):
+    """An incremental build cannot bring the store up to date: a full build is needed, for ``reason``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass
@@ -174,17 +165,16 @@ class _Globals:
     entities: Fingerprint | None
     include_proposed: bool
 
-    def difference(self, manifest: Mapping[str, Any]) -> str | None:
-        """Return why a full build is needed, or ``None`` when these match the manifest's."""
+    def check(self, manifest: Mapping[str, Any]) -> None:
+        """Raise :class:`_FullBuildNeeded`, saying what differs, unless these match the manifest's."""
         if manifest.get("builder") != self.builder:
-            return "the build code changed"
+            raise _FullBuildNeeded("the build code changed")
         if manifest.get("ontology") != self.ontology:
-            return "ontology changed"
+            raise _FullBuildNeeded("ontology changed")
         if not _same(manifest.get("entities"), self.entities):
-            return "entities changed"
+            raise _FullBuildNeeded("entities changed")
         if manifest.get("include_proposed") != self.include_proposed:
-            return "--include-proposed changed"
-        return None
+            raise _FullBuildNeeded("--include-proposed changed")
 
 
 def _globals(data_dir: Path, include_proposed: bool, manifest: Mapping[str, Any] | None) -> _Globals:
@@ -228,7 +218,7 @@ def _unit(files: list[Fingerprint | None], document: Document | None, loaded: It
         unit.links += [[claim.id, target] for target in (*claim.supports, *claim.challenges)]
     shared: dict[str, None] = {}
     for claim in kept:
-        unit.built[claim.id] = ids[claim.id].rsplit("/", 1)[1]
+        unit.built[claim.id] = iris.key_of(ids[claim.id])
         shared.update(dict.fromkeys(shared_lines(claim)))
     unit.shared = list(shared)
     return unit
@@ -282,23 +272,27 @@ def build(data_dir: Path, store_dir: Path, *, include_proposed: bool = False, fu
     store_dir = store_dir.resolve()
     if not data_dir.is_dir():
         load_corpus(data_dir)  # raises the usual error naming the folder
-    manifest = None if full else _read_manifest(store_dir)
-    globals_ = _globals(data_dir, include_proposed, manifest)
-    if full:
-        reason = "asked with --full"
-    elif manifest is None:
-        reason = "first build" if not store_dir.exists() else "no manifest of a previous build in the store"
-    else:
-        reason = globals_.difference(manifest) or ""
-    if not reason and manifest is not None:
-        outcome = _incremental(data_dir, store_dir, manifest, globals_, started)
-        if isinstance(outcome, BuildResult):
-            return outcome
-        reason = outcome
-    if manifest is not None:
-        globals_ = _globals(data_dir, include_proposed, None)  # hash everything afresh
+    try:
+        manifest = _previous_manifest(store_dir, full=full)
+        globals_ = _globals(data_dir, include_proposed, manifest)
+        globals_.check(manifest)
+        return _incremental(data_dir, store_dir, manifest, globals_, started)
+    except _FullBuildNeeded as needed:
+        reason = needed.reason
+    globals_ = _globals(data_dir, include_proposed, None)  # hash everything afresh
     return _full(data_dir, store_dir, include_proposed=include_proposed, progress=progress, reason=reason,
                  started=started, globals_=globals_)
+
+
+def _previous_manifest(store_dir: Path, *, full: bool) -> dict[str, Any]:
+    """Return the manifest of the previous build to build on; raise :class:`_FullBuildNeeded` if there is none."""
+    if full:
+        raise _FullBuildNeeded("asked with --full")
+    manifest = _read_manifest(store_dir)
+    if manifest is None:
+        raise _FullBuildNeeded("first build" if not store_dir.exists() else
+                               "no manifest of a previous build in the store")
+    return manifest
 
 
 def _full(data_dir: Path, store_dir: Path, *, include_proposed: bool,
@@ -342,14 +336,19 @@ class _Change:
 
 
 def _incremental(data_dir: Path, store_dir: Path, manifest: Mapping[str, Any], globals_: _Globals,
-                 started: int) -> BuildResult | str:
-    """Update the store for the documents that changed; return why a full build is needed instead."""
+                 started: int) -> BuildResult:
+    """Update the store for the documents that changed.
+
+    Raises:
+        _FullBuildNeeded: the store cannot be brought up to date document by document.
+        DataError: with every problem of the data folder, as a full load reports them.
+    """
     try:
         table = list(manifest["shared"])
         old = {name: _Unit.from_json(raw, table) for name, raw in manifest["units"].items()}
         quads, entity_count = int(manifest["quads"]), int(manifest["entity_count"])
     except (KeyError, TypeError, ValueError, IndexError):
-        return "the manifest of the previous build is unreadable"
+        raise _FullBuildNeeded("the manifest of the previous build is unreadable") from None
     trusted = int(manifest["started_ns"]) - _RACY_NS
     names = _units(data_dir)
     files: dict[str, list[Fingerprint | None]] = {}
@@ -369,9 +368,7 @@ def _incremental(data_dir: Path, store_dir: Path, manifest: Mapping[str, Any], g
     except DataError:
         # Report the problems exactly as a full load finds them (and if it finds none, build it all).
         claim_ids(load_corpus(data_dir, include_proposed=globals_.include_proposed))
-        return "the data changed while it was read"
-    if isinstance(change, str):
-        return change
+        raise _FullBuildNeeded("the data changed while it was read") from None
     units = {name: unit for name, unit in old.items() if name not in removed} | change.units
     removing = [old[name] for name in (*changed, *removed)]
     new_lines = list(dict.fromkeys(change.lines))
@@ -391,64 +388,58 @@ def _incremental(data_dir: Path, store_dir: Path, manifest: Mapping[str, Any], g
 
 
 def _plan(data_dir: Path, old: Mapping[str, _Unit], files: Mapping[str, list[Fingerprint | None]],
-          names: tuple[str, ...], removed: tuple[str, ...], include_proposed: bool) -> _Change | str:
-    """Load the documents that changed and check them against the others; return why a full build is needed.
+          names: tuple[str, ...], removed: tuple[str, ...], include_proposed: bool) -> _Change:
+    """Load the documents that changed and check them against the others.
 
     Raises:
         DataError: something is wrong in the data (the caller reports it as a full load would).
+        _FullBuildNeeded: what changed reaches into the documents that did not.
     """
-    entities: Mapping[str, Entity] = load_entities(data_dir)
-    documents: dict[str, Document] = {}
-    loaded: dict[str, list[Claim]] = {}
-    for name in names:
-        if (data_dir / "documents" / name).is_dir():
-            documents[name] = load_document(data_dir, name)
-    for name in names:
-        if files[name][2] is not None:
-            loaded[name] = load_claims_file(data_dir, name, documents, entities)
     untouched = {name: unit for name, unit in old.items() if name not in names and name not in removed}
+    entities: Mapping[str, Entity] = load_entities(data_dir)
+    documents = {name: load_document(data_dir, name) for name in names if document_dir(data_dir, name).is_dir()}
+    paths = [claims_path(data_dir, name) for name in names if files[name][2] is not None]
+    claims = load_claims_files(data_dir, paths, documents, entities,
+                               elsewhere={claim_id: name for name, unit in untouched.items() for claim_id in unit.ids},
+                               links=[(source, target) for unit in untouched.values() for source, target in unit.links])
+    loaded: dict[str, list[Claim]] = {}
+    for claim in claims:
+        loaded.setdefault(claim.document, []).append(claim)
 
-    # Checks across files, as load_claims and claim_ids make them.
-    owner: dict[str, str] = {}
-    for name, unit in untouched.items():
-        owner.update(dict.fromkeys(unit.ids, name))
-    for name, claims in loaded.items():
-        for claim in claims:
-            if claim.id in owner:
-                raise DataError(f"duplicate claim id {claim.id!r}")
-            owner[claim.id] = name
-    targets = [target for claims in loaded.values() for claim in claims for target in (*claim.supports,
-                                                                                          *claim.challenges)]
-    targets += [target for unit in untouched.values() for _source, target in unit.links]
-    if any(target not in owner for target in targets):
-        raise DataError("a relation names a claim that no claims file defines")
     kept_old = {claim_id: key for unit in untouched.values() for claim_id, key in unit.built.items()}
-    kept_new: dict[str, list[Claim]] = {}
-    statuses_kept = {c.id for claims in loaded.values() for c in keep_claims(claims, include_proposed=include_proposed)}
-    kept_ids = set(kept_old) | statuses_kept
-    for name, claims in loaded.items():
-        kept_new[name] = keep_claims(claims, include_proposed=include_proposed, kept_ids=kept_ids)
-    ids = {claim_id: iris.claim_iri(key) for claim_id, key in kept_old.items()}
-    new_ids = claim_ids([claim for claims in kept_new.values() for claim in claims])
-    keys_old = set(kept_old.values())
-    if any(iri.rsplit("/", 1)[1] in keys_old for iri in new_ids.values()):
-        raise DataError("two claims say the same thing at the same place")
-    ids.update(new_ids)
-
-    # What the unchanged documents say depends on the claims they link to: their IRIs must not have moved.
+    wanted = built_statuses(include_proposed=include_proposed)
+    kept_ids = set(kept_old) | {claim.id for claim in claims if claim.status in wanted}
+    kept = {name: keep_claims(of_file, include_proposed=include_proposed, kept_ids=kept_ids)
+            for name, of_file in loaded.items()}
+    new_ids = claim_ids([claim for of_file in kept.values() for claim in of_file],
+                        built={key: claim_id for claim_id, key in kept_old.items()})
     before = {claim_id: key for name in (*names, *removed) if name in old for claim_id, key in old[name].built.items()}
-    for unit in untouched.values():
-        for source, target in unit.links:
-            if source in unit.built and (target in before or target in new_ids):
-                was = before.get(target)
-                now = new_ids[target].rsplit("/", 1)[1] if target in new_ids else None
-                if was != now:
-                    return f"claim {target!r} changed its IRI or left the build, and {source!r} links to it"
+    _check_links(untouched, before, new_ids)
     shas = {unit.sha256 for unit in untouched.values() if unit.sha256}
     fresh = [d.sha256 for d in documents.values()]
     if len(set(fresh)) != len(fresh) or shas & set(fresh):
-        return "two documents have the same text"
+        raise _FullBuildNeeded("two documents have the same text")
+    ids = {claim_id: iris.claim_iri(key) for claim_id, key in kept_old.items()} | new_ids
+    return _change(old, untouched, files, names, removed, documents, loaded, kept, ids)
 
+
+def _check_links(untouched: Mapping[str, _Unit], before: Mapping[str, str], now: Mapping[str, str]) -> None:
+    """Raise :class:`_FullBuildNeeded` if an unchanged document links to a claim that moved or left the build.
+
+    ``before`` holds the content keys the claims of the changed documents had, ``now`` the IRIs they have.
+    """
+    for unit in untouched.values():
+        for source, target in unit.links:
+            moved = before.get(target) != (iris.key_of(now[target]) if target in now else None)
+            if source in unit.built and (target in before or target in now) and moved:
+                raise _FullBuildNeeded(f"claim {target!r} changed its IRI or left the build, and {source!r} links "
+                                       "to it")
+
+
+def _change(old: Mapping[str, _Unit], untouched: Mapping[str, _Unit], files: Mapping[str, list[Fingerprint | None]],
+            names: tuple[str, ...], removed: tuple[str, ...], documents: Mapping[str, Document],
+            loaded: Mapping[str, list[Claim]], kept: Mapping[str, list[Claim]], ids: Mapping[str, str]) -> _Change:
+    """Return the new lines of the documents that changed, and the shared lines to take out and put in."""
     units: dict[str, _Unit] = {}
     lines: list[str] = []
     shared_new: set[str] = set()
@@ -456,9 +447,9 @@ def _plan(data_dir: Path, old: Mapping[str, _Unit], files: Mapping[str, list[Fin
         document = documents.get(name)
         if document is not None:
             lines += document_lines(document)
-        for claim in kept_new.get(name, ()):
+        for claim in kept.get(name, ()):
             lines += claim_lines(claim, ids).own
-        units[name] = _unit(list(files[name]), document, loaded.get(name, ()), kept_new.get(name, ()), ids)
+        units[name] = _unit(list(files[name]), document, loaded.get(name, ()), kept.get(name, ()), ids)
         shared_new.update(units[name].shared)
     still = Counter(line for unit in untouched.values() for line in unit.shared)
     shared_old = {line for name in (*names, *removed) if name in old for line in old[name].shared}
@@ -480,10 +471,9 @@ def _take_out(store: ox.Store, units: Iterable[_Unit]) -> int:
             subjects += [q.object for q in store.quads_for_pattern(document, _OUTBOUND_LINK, None, default)
                          if isinstance(q.object, ox.NamedNode)]
         for key in unit.built.values():
-            claim = iris.claim_iri(key)
-            subjects += [ox.NamedNode(claim + suffix) for suffix in _CLAIM_SUBJECTS]
-            nanopub = iris.nanopub_iri(key)
-            graphs += [ox.NamedNode(f"{nanopub}/{graph}") for graph in ("head", "assertion", "provenance", "pubinfo")]
+            parts = iris.claim_iris(key)
+            subjects += [ox.NamedNode(iri) for iri in parts.statement_subjects]
+            graphs += [ox.NamedNode(iri) for iri in parts.graphs]
     for subject in subjects:
         quads = list(store.quads_for_pattern(subject, None, None, default))
         for quad in quads:
@@ -503,4 +493,3 @@ def _take_out_lines(store: ox.Store, lines: list[str]) -> int:
 
 
 _OUTBOUND_LINK = ox.NamedNode(CEKG + "outboundLink")
-_CLAIM_SUBJECTS = ("", "/quantity", "/anchor", "/anchor/quote", "/anchor/position")

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pyoxigraph
 
@@ -17,21 +18,49 @@ from .vocab import BASE, ID, PREFIXES, converter
 
 __all__ = [
     "CURATOR",
+    "STATEMENTS_GRAPH",
+    "ClaimIris",
     "agent_iri",
     "claim_iri",
+    "claim_iris",
     "claim_key",
     "compress",
     "content_hash",
+    "dataset_iri",
     "document_iri",
     "expand",
+    "key_of",
     "link_iri",
     "nanopub_iri",
+    "owner_iri",
+    "partition_iri",
+    "staging_graph_iri",
 ]
 
 CURATOR = ID + "agent/"
 
 _CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9._-]*):(\S+)$")
 _SCHEMES = ("http://", "https://", "urn:", "mailto:")
+
+_DOCUMENT = f"{ID}doc/"
+_LINK = "/link/"
+_CLAIM = f"{ID}claim/"
+_NANOPUB = f"{ID}np/"
+#: What follows the statement node's IRI in the IRIs of its parts, and the nanopublication's in its graphs'.
+_STATEMENT_PARTS = {"node": "", "quantity": "/quantity", "anchor": "/anchor", "quote": "/anchor/quote",
+                    "position": "/anchor/position"}
+_NANOPUB_PARTS = {"nanopub": "", "head": "/head", "assertion": "/assertion", "provenance": "/provenance",
+                  "pubinfo": "/pubinfo"}
+
+
+def _one_of(suffixes: Iterable[str]) -> str:
+    return "|".join(re.escape(suffix) for suffix in sorted(suffixes, key=len, reverse=True))
+
+
+_STATEMENT_PART = f"{re.escape(_CLAIM)}([^/]+)(?:{_one_of(_STATEMENT_PARTS.values())})"
+_CLAIM_PART = re.compile(f"{_STATEMENT_PART}|{re.escape(_NANOPUB)}([^/]+)(?:{_one_of(_NANOPUB_PARTS.values())})")
+#: An IRI of the statement view that hangs under a claim's node or a document's IRI: a part, or a link.
+_HANGING = re.compile(f"{_STATEMENT_PART}|({re.escape(_DOCUMENT)}[^/]+){re.escape(_LINK)}[^/]+")
 
 
 def expand(reference: str) -> str:
@@ -80,12 +109,12 @@ def content_hash(*parts: object, length: int = 16) -> str:
 
 def document_iri(sha256: str) -> str:
     """Return a document's IRI, derived from the SHA-256 of its text."""
-    return f"{ID}doc/{sha256[:16]}"
+    return f"{_DOCUMENT}{sha256[:16]}"
 
 
 def link_iri(document_sha256: str, url: str, start: int) -> str:
     """Return the IRI of an outbound link found at ``start`` in a document."""
-    return f"{document_iri(document_sha256)}/link/{content_hash(url, start, length=12)}"
+    return f"{document_iri(document_sha256)}{_LINK}{content_hash(url, start, length=12)}"
 
 
 def claim_key(document_sha256: str, start: int, end: int, subject: str, predicate: str,
@@ -96,21 +125,124 @@ def claim_key(document_sha256: str, start: int, end: int, subject: str, predicat
 
 
 def claim_iri(key: str) -> str:
-    """Return the IRI of a claim's statement node."""
-    return f"{ID}claim/{key}"
+    """Return the IRI of a claim's statement node.
+
+    >>> claim_iri("0123456789abcdef")
+    'https://w3id.org/cekg/id/claim/0123456789abcdef'
+    """
+    return f"{_CLAIM}{key}"
 
 
 def nanopub_iri(key: str) -> str:
-    """Return the IRI of a claim's nanopublication; its graphs are ``/head``, ``/assertion``, ..."""
-    return f"{ID}np/{key}"
+    """Return the IRI of a claim's nanopublication (its graphs are in :class:`ClaimIris`).
+
+    >>> nanopub_iri("0123456789abcdef")
+    'https://w3id.org/cekg/id/np/0123456789abcdef'
+    """
+    return f"{_NANOPUB}{key}"
+
+
+@dataclass(frozen=True)
+class ClaimIris:
+    """Every IRI that belongs to one claim, made from its content key by :func:`claim_iris`.
+
+    Attributes:
+        key: the claim's content key (see :func:`claim_key`).
+        node: the statement node.
+        quantity: the structured quantity (used when the claim's object is one).
+        anchor: the Web Annotation anchor (a ``oa:SpecificResource`` of the document).
+        quote: the anchor's text quote selector.
+        position: the anchor's text position selector.
+        nanopub: the nanopublication.
+        head: the nanopublication's head graph.
+        assertion: its assertion graph.
+        provenance: its provenance graph.
+        pubinfo: its publication-info graph.
+    """
+
+    key: str
+    node: str
+    quantity: str
+    anchor: str
+    quote: str
+    position: str
+    nanopub: str
+    head: str
+    assertion: str
+    provenance: str
+    pubinfo: str
+
+    @property
+    def statement_subjects(self) -> tuple[str, ...]:
+        """Return the subjects of the claim's statement view: the node, its quantity, anchor and selectors."""
+        return self.node, self.quantity, self.anchor, self.quote, self.position
+
+    @property
+    def graphs(self) -> tuple[str, ...]:
+        """Return the nanopublication's four graphs: head, assertion, provenance, publication info."""
+        return self.head, self.assertion, self.provenance, self.pubinfo
+
+
+def claim_iris(key: str) -> ClaimIris:
+    """Return every IRI of the claim whose content key is *key*.
+
+    >>> parts = claim_iris("0123456789abcdef")
+    >>> parts.quote
+    'https://w3id.org/cekg/id/claim/0123456789abcdef/anchor/quote'
+    >>> parts.pubinfo
+    'https://w3id.org/cekg/id/np/0123456789abcdef/pubinfo'
+    """
+    node, nanopub = claim_iri(key), nanopub_iri(key)
+    return ClaimIris(key=key, **{name: node + suffix for name, suffix in _STATEMENT_PARTS.items()},
+                     **{name: nanopub + suffix for name, suffix in _NANOPUB_PARTS.items()})
+
+
+def key_of(iri: str) -> str:
+    """Return the content key of the claim that *iri* belongs to (any IRI of its :class:`ClaimIris`).
+
+    >>> key_of("https://w3id.org/cekg/id/claim/0123456789abcdef/anchor/position")
+    '0123456789abcdef'
+    >>> key_of("https://w3id.org/cekg/id/np/0123456789abcdef/head")
+    '0123456789abcdef'
+    >>> key_of("https://w3id.org/cekg/id/doc/0123456789abcdef")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'https://w3id.org/cekg/id/doc/0123456789abcdef' is not the IRI of a claim or of one of its parts ...
+
+    Raises:
+        ValueError: *iri* is not a claim's statement node, nanopublication, or one of their parts.
+    """
+    match = _CLAIM_PART.fullmatch(iri)
+    if match is None:
+        raise ValueError(f"{iri!r} is not the IRI of a claim or of one of its parts (statement node, quantity, "
+                         f"anchor, selectors, nanopublication and its graphs): such IRIs start with {_CLAIM} "
+                         f"or {_NANOPUB}")
+    return match.group(1) or match.group(2)
+
+
+def owner_iri(iri: str) -> str:
+    """Return the statement node of the claim, or the document, that *iri* is a part of; else *iri* itself.
+
+    The parts of a claim in the statement view are its quantity, anchor and selectors; those of a document, its
+    outbound links.
+
+    >>> owner_iri("https://w3id.org/cekg/id/claim/0123456789abcdef/anchor/quote")
+    'https://w3id.org/cekg/id/claim/0123456789abcdef'
+    >>> owner_iri("https://w3id.org/cekg/id/doc/0123456789abcdef/link/0123456789ab")
+    'https://w3id.org/cekg/id/doc/0123456789abcdef'
+    >>> owner_iri("http://purl.obolibrary.org/obo/CHEBI_6121")
+    'http://purl.obolibrary.org/obo/CHEBI_6121'
+    """
+    match = _HANGING.fullmatch(iri)
+    if match is None:
+        return iri
+    return claim_iri(match.group(1)) if match.group(1) else match.group(2)
 
 
 def agent_iri(name: str) -> str:
     """Return the IRI of a curator or tool, from its name."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "unknown"
     return CURATOR + slug
-
-
 
 
 def dataset_iri(*parts: str) -> str:

@@ -277,12 +277,7 @@ def _locations(corpus: Corpus) -> Mapping[str, tuple[str | None, Location | None
 
 def _locate(focus: str, locations: Mapping[str, tuple[str | None, Location | None]]
             ) -> tuple[str | None, Location | None]:
+    from . import iris
+
     # Anchors, selectors, quantities and links hang under their claim's or document's IRI.
-    candidate = focus
-    while candidate:
-        if candidate in locations:
-            return locations[candidate]
-        if "/" not in candidate:
-            break
-        candidate = candidate.rsplit("/", 1)[0]
-    return None, None
+    return locations.get(focus) or locations.get(iris.owner_iri(focus)) or (None, None)

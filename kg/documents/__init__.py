@@ -7,7 +7,17 @@ from is kept beside them when it is not the text itself.
 
 from __future__ import annotations
 
-from .folder import AddResult, add_document, load_documents, resolve_document
+from .folder import (
+    AddResult,
+    add_document,
+    document_dir,
+    document_files,
+    document_ids,
+    documents_dir,
+    load_document,
+    load_documents,
+    resolve_document,
+)
 from .formats import DocumentFormat, Extraction, Progress, detect_format
 from .links import LinkRecord, find_links, promotion_reasons
 from .text import DEFAULT_MAX_BYTES, read_text_file, sha256_text
@@ -21,7 +31,12 @@ __all__ = [
     "Progress",
     "add_document",
     "detect_format",
+    "document_dir",
+    "document_files",
+    "document_ids",
+    "documents_dir",
     "find_links",
+    "load_document",
     "load_documents",
     "promotion_reasons",
     "read_text_file",

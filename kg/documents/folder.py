@@ -23,9 +23,12 @@ from ..vocab import DocumentKind
 from .formats import DocumentFormat, Extraction, Progress, detect_format, no_progress
 from .text import CHUNK, DEFAULT_MAX_BYTES, check_file, sha256_text, stream_text
 
-__all__ = ["AddResult", "add_document", "load_document", "load_documents", "resolve_document"]
+__all__ = ["META_FILE", "TEXT_FILE", "AddResult", "add_document", "document_dir", "document_files", "document_ids",
+           "documents_dir", "load_document", "load_documents", "resolve_document"]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+META_FILE = "meta.yaml"
+TEXT_FILE = "text.txt"
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,29 @@ def _slug(stem: str) -> str:
     return slug[:80] or "document"
 
 
-def _documents_dir(data_dir: Path) -> Path:
+def documents_dir(data_dir: Path) -> Path:
+    """Return the folder that holds a data folder's documents, one folder each."""
     return data_dir / "documents"
+
+
+def document_dir(data_dir: Path, doc_id: str) -> Path:
+    """Return the folder of one document of a data folder."""
+    return documents_dir(data_dir) / doc_id
+
+
+def document_files(data_dir: Path, doc_id: str) -> tuple[Path, Path]:
+    """Return the files a document is loaded from: its metadata (``meta.yaml``) and its text (``text.txt``)."""
+    folder = document_dir(data_dir, doc_id)
+    return folder / META_FILE, folder / TEXT_FILE
+
+
+def document_ids(data_dir: Path) -> list[str]:
+    """Return the ids of a data folder's documents (the names of their folders, hidden ones aside), sorted."""
+    documents = documents_dir(data_dir)
+    if not documents.is_dir():
+        return []
+    with os.scandir(documents) as entries:
+        return sorted(e.name for e in entries if not e.name.startswith(".") and e.is_dir())
 
 
 def _hash_file(path: Path) -> tuple[str, bytes]:
@@ -72,7 +96,7 @@ def _hash_file(path: Path) -> tuple[str, bytes]:
 
 def _find(documents: Path, digest: str) -> str | None:
     """Return the id of the document whose text or original file has this SHA-256."""
-    for meta_path in sorted(documents.glob("*/meta.yaml")):
+    for meta_path in sorted(documents.glob(f"*/{META_FILE}")):
         if meta_path.parent.name.startswith("."):
             continue
         meta = _yaml.load(meta_path)
@@ -126,7 +150,7 @@ def add_document(
         raise DocumentError([Problem("cannot be read (permission denied): check its permissions",
                                      file=str(path))])
     original_sha256, head = _hash_file(path)
-    documents = _documents_dir(data_dir)
+    documents = documents_dir(data_dir)
     existing = _find(documents, original_sha256)
     if existing:
         return AddResult(existing, original_sha256, False,
@@ -135,7 +159,13 @@ def add_document(
     fmt = fmt or detect_format(path, head)
     if fmt is DocumentFormat.TEXT and not title:
         raise UsageError(f"{path} is plain text, which carries no title of its own: give one with --title")
-    new_id = doc_id or _slug(path.stem)
+    target = _new_folder(documents, doc_id or _slug(path.stem))
+    given = _Given(kind=kind, title=title, source=source, date=date, retrieved=retrieved, licence=licence)
+    return _add(path, target, fmt, given, size=size, original_sha256=original_sha256, progress=progress)
+
+
+def _new_folder(documents: Path, new_id: str) -> Path:
+    """Return the folder of a new document, once its id is known to be well formed and free."""
     if not _ID.match(new_id):
         raise UsageError(f"document id {new_id!r} is not allowed: use lower-case letters, digits, '.', '_' "
                          "and '-', starting with a letter or digit")
@@ -143,30 +173,50 @@ def add_document(
     if target.exists():
         raise UsageError(f"a different document already has the id {new_id!r} ({target}): "
                          "choose another with --id")
+    return target
+
+
+@dataclass(frozen=True)
+class _Given:
+    """The metadata given for a document being added (HTML and PDF files may give some of their own)."""
+
+    kind: DocumentKind
+    title: str | None
+    source: str | None
+    date: str | None
+    retrieved: str | None
+    licence: str | None
+
+
+def _add(path: Path, target: Path, fmt: DocumentFormat, given: _Given, *, size: int, original_sha256: str,
+         progress: Progress) -> AddResult:
+    """Write the document into a staging folder beside ``target``, then move it into place; or leave nothing."""
+    documents, new_id = target.parent, target.name
     documents.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".adding-{new_id}-", dir=documents))
     try:
-        with (staging / "text.txt").open("wb") as out:
-            extraction = _extract(fmt, path, out, size=size, source=source, progress=progress)
+        with (staging / TEXT_FILE).open("wb") as out:
+            extraction = _extract(fmt, path, out, size=size, source=given.source, progress=progress)
         same_text = _find(documents, extraction.sha256)
         if same_text:
             shutil.rmtree(staging, ignore_errors=True)
             return AddResult(same_text, extraction.sha256, False,
                              f"{path} gives the same text as document {same_text!r} (same SHA-256 of the text); "
                              "nothing changed")
-        taken = {"title": None if title else extraction.title, "source": None if source else extraction.source,
-                 "date": None if date else extraction.date}
-        final_title = title or extraction.title
+        taken = {"title": None if given.title else extraction.title,
+                 "source": None if given.source else extraction.source,
+                 "date": None if given.date else extraction.date}
+        final_title = given.title or extraction.title
         if not final_title:
             where = "no <title>" if fmt is DocumentFormat.HTML else "no Title in its metadata"
             raise UsageError(f"{path} has {where}: give the document's title with --title")
         record = _record(new_id, path, fmt, extraction, size=size, original_sha256=original_sha256,
-                         kind=kind, title=final_title, source=source or extraction.source,
-                         date=date or extraction.date, retrieved=retrieved, licence=licence,
+                         kind=given.kind, title=final_title, source=given.source or extraction.source,
+                         date=given.date or extraction.date, retrieved=given.retrieved, licence=given.licence,
                          taken=[key for key, value in taken.items() if value])
         if not extraction.text_is_original:
             shutil.copyfile(path, staging / f"original{fmt.suffix}")
-        (staging / "meta.yaml").write_text(_yaml.dump(record), encoding="utf-8")
+        (staging / META_FILE).write_text(_yaml.dump(record), encoding="utf-8")
         staging.chmod(0o755)  # mkdtemp makes it private; a document folder is as readable as its data folder
         os.replace(staging, target)
     except (DataError, UsageError):
@@ -254,11 +304,9 @@ def load_documents(data_dir: Path) -> dict[str, Document]:
     """
     problems: list[Problem] = []
     documents: dict[str, Document] = {}
-    for folder in sorted(p for p in _documents_dir(data_dir).glob("*") if p.is_dir()):
-        if folder.name.startswith("."):
-            continue
+    for doc_id in document_ids(data_dir):
         try:
-            documents[folder.name] = load_document(data_dir, folder.name)
+            documents[doc_id] = load_document(data_dir, doc_id)
         except DataError as err:
             problems.extend(err.problems)
     if problems:
@@ -272,8 +320,8 @@ def load_document(data_dir: Path, doc_id: str) -> Document:
     Raises:
         DataError: its meta.yaml is missing or wrong, or its text.txt is missing.
     """
-    folder = _documents_dir(data_dir) / doc_id
-    meta_path = folder / "meta.yaml"
+    folder = document_dir(data_dir, doc_id)
+    meta_path = folder / META_FILE
     name = _relative(meta_path, data_dir)
     try:
         meta = _yaml.load(meta_path, label=name)
@@ -294,7 +342,7 @@ def _document(folder: Path, meta: _yaml.LocatedDict, name: str) -> Document:
     if kind and kind not in {k.value for k in DocumentKind}:
         problems.append(Problem(f"unknown kind {kind!r}; allowed: {DocumentKind.allowed()}", file=name,
                                 line=meta.line_of("kind")))
-    text_path = folder / "text.txt"
+    text_path = folder / TEXT_FILE
     if not text_path.exists():
         problems.append(Problem("text.txt is missing beside it: re-add the document with `kg add`", file=name))
     if problems:
@@ -330,8 +378,8 @@ def resolve_document(data_dir: Path, ref: str) -> str:
     Raises:
         NotFoundError: no document has that id, or was added from that file.
     """
-    documents = _documents_dir(data_dir)
-    if _ID.match(ref) and (documents / ref / "meta.yaml").exists():
+    documents = documents_dir(data_dir)
+    if _ID.match(ref) and document_files(data_dir, ref)[0].exists():
         return ref
     path = Path(ref)
     if path.is_file():
