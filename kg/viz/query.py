@@ -14,24 +14,12 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from .. import vocab
 from ..errors import UsageError
 from ..iris import compress
 from ..sparql import OxigraphBackend, find_query, run
 from ..sparql.engine import bind_params, with_values
-from ..vocab import (
-    BIOLINK,
-    CEKG,
-    PREFIXES,
-    Bound,
-    Category,
-    CitationStatus,
-    CurationMethod,
-    DocumentKind,
-    EntityType,
-    Modality,
-    Polarity,
-    _Term,
-)
+from ..vocab import BIOLINK, CEKG, PREFIXES, EntityType, Polarity, _Term
 from .graph import StoreClaim, StoreClaims, load_claims
 from .model import ClaimInfo, View, ViewEdge, ViewGraph, ViewNode
 
@@ -46,8 +34,8 @@ _LABELS = (PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel")
 _FACETS = {CEKG + "category": "category", CEKG + "modality": "modality", CEKG + "polarity": "polarity",
            CEKG + "citationStatus": "citation"}
 #: The closed value sets whose members become facets of a node rather than nodes of their own.
-_VALUE_SETS: tuple[type[_Term], ...] = (Category, Modality, Polarity, CitationStatus, CurationMethod, Bound,
-                                        DocumentKind)
+_VALUE_SETS: tuple[type[_Term], ...] = (vocab.Category, vocab.Modality, vocab.Polarity, vocab.CitationStatus,
+                                        vocab.CurationMethod, vocab.Bound, vocab.DocumentKind)
 _KINDS = {CEKG + "Claim": "claim", CEKG + "Document": "document", CEKG + "Quantity": "quantity"}
 
 
