@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -16,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from .errors import StoreError
-from .sparql import OxigraphBackend, QueryInfo, QueryResult, RdflibBackend, RemoteBackend, run
+from .settings import store_dir
+from .sparql import HttpAuth, OxigraphBackend, QueryInfo, QueryResult, RdflibBackend, RemoteBackend, run
 from .sparql.library import find_query, load_library, parse_query
 from .store import read_only
 
@@ -46,7 +46,7 @@ class Graph:
             NotFoundError: there is no store there: run ``kg build`` first.
             StoreError: the folder is not a store.
         """
-        opened = read_only(Path(store or os.environ.get("KG_STORE") or ".kg/store"))
+        opened = read_only(store_dir(store))
         backend = OxigraphBackend(opened) if engine == "oxigraph" else RdflibBackend.from_store(opened)
         return cls(backend, opened)
 
@@ -58,7 +58,7 @@ class Graph:
         ``default_graph`` names the graph queries read without ``GRAPH`` (sent as ``default-graph-uri``), e.g. the
         statement graph ``kg push`` fills on Virtuoso.
         """
-        return cls(RemoteBackend(endpoint, user=user, password=password, auth=auth, timeout=timeout,
+        return cls(RemoteBackend(endpoint, user=user, password=password, auth=HttpAuth(auth), timeout=timeout,
                                  default_graph=default_graph))
 
     @property

@@ -19,8 +19,9 @@ import pyoxigraph as ox
 
 from .errors import QueryError, QueryTimeout, StoreError
 from .html import script_json
-from .sparql.engine import _syntax_error, _with_timeout
 from .sparql.library import load_library
+from .sparql.local import syntax_error
+from .sparql.timeout import with_timeout
 
 __all__ = ["SparqlServer", "serve"]
 
@@ -161,8 +162,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         accept = self.headers.get("Accept") or "*/*"
         try:
-            media, body = _with_timeout(lambda: self.server.run(queries[0], default_graphs, named_graphs, accept),
-                                        self.server.timeout, "the query")
+            media, body = with_timeout(lambda: self.server.run(queries[0], default_graphs, named_graphs, accept),
+                                       self.server.timeout, "the query")
         except QueryTimeout as err:
             self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(err))
             return
@@ -196,7 +197,7 @@ class SparqlServer(ThreadingHTTPServer):
             answer = self.store.query(text, default_graph=list(default_graphs) or None,
                                     named_graphs=list(named_graphs) or None)
         except SyntaxError as err:
-            raise _syntax_error(err, "the query", text) from None
+            raise syntax_error(err, "the query", text) from None
         except (RuntimeError, OSError) as err:
             raise QueryError(f"the query failed: {err}") from None
         if isinstance(answer, ox.QuerySolutions | ox.QueryBoolean):

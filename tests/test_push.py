@@ -36,7 +36,7 @@ from kg.push.server import HttpAuth, Server
 from kg.push.updates import drop_graphs, swap_graph
 from kg.resources import queries_dir
 from kg.sparql import OxigraphBackend, QueryInfo, QueryResult, RemoteBackend, find_query, run
-from kg.sparql.engine import EndpointUnavailable
+from kg.sparql.remote import EndpointUnavailable
 from kg.sparql.terms import from_json
 from kg.store import open_store, write_store
 

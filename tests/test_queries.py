@@ -22,7 +22,7 @@ import rdflib
 from kg.build import claim_ids
 from kg.corpus import Corpus
 from kg.iris import document_iri, expand
-from kg.sparql.engine import with_values
+from kg.sparql.binding import with_values
 from kg.store import open_store
 from kg.vocab import Polarity
 

@@ -28,7 +28,7 @@ from kg.corpus import Corpus
 from kg.errors import EndpointError, QueryError
 from kg.resources import queries_dir
 from kg.sparql import OxigraphBackend, QueryInfo, QueryResult, RemoteBackend, find_query, parse_query, run
-from kg.sparql.engine import bind_params, with_values
+from kg.sparql.binding import bind_params, with_values
 from kg.store import open_store
 
 from .servers import Endpoint, Handler, LoopbackServer, free_port, run_kg, spawn, stop, wait_until_up
@@ -506,7 +506,7 @@ def test_a_query_whose_header_mentions_created_is_sent_as_a_query(scripted: Loop
 
 # Parameters mean the same remotely as locally -------------------------------------------------------------------------
 
-VALUES_SEMANTICS = ("kg/sparql/engine.py with_values: a trailing VALUES clause is joined after the WHERE clause has "
+VALUES_SEMANTICS = ("kg/sparql/binding.py with_values: a trailing VALUES clause is joined after the WHERE clause has "
                     "been evaluated (and after GROUP BY), whereas OxigraphBackend substitutes the term before: a "
                     "parameter used in a FILTER, inside an OPTIONAL, or hidden by an aggregate gets another answer "
                     "remotely than locally")

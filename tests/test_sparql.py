@@ -14,7 +14,7 @@ import pytest
 from kg.cli import main
 from kg.errors import QueryError
 from kg.sparql import OxigraphBackend, RdflibBackend, parse_query, parse_value, run
-from kg.sparql.engine import with_values
+from kg.sparql.binding import with_values
 from kg.store import canonical_nquads, open_store
 
 CEKG = "PREFIX cekg: <https://w3id.org/cekg/vocab#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -74,6 +74,22 @@ def test_ask_and_construct(built_store: Path, capsys: pytest.CaptureFixture[str]
         assert main(["query", "--store", str(built_store), "-e", construct, "--format", fmt]) == 0
         triples = list(ox.parse(capsys.readouterr().out.encode(), format=parse_format))
         assert sorted(t.object.value for t in triples) == ["hallucinations", "nausea", "vomiting"]
+
+
+@pytest.mark.parametrize(("query", "fmt", "form", "fitting"), [
+    ("prevalence", "turtle", "a SELECT", "table, csv, tsv, json"),
+    ("entity-graph", "csv", "a CONSTRUCT", "turtle, ntriples, jsonld"),
+])
+def test_a_format_that_does_not_fit_the_query_form_is_an_error(
+    built_store: Path, query: str, fmt: str, form: str, fitting: str
+) -> None:
+    # Regression: `kg query prevalence --format turtle` used to print a table instead.
+    done = _kg("query", query, "--store", str(built_store), "--format", fmt)
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == ""
+    assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr == (f"Error: {query} is {form} query: its answer cannot be written as {fmt}; the formats "
+                           f"that fit are {fitting}\n")
 
 
 def test_syntax_error_gives_line_and_column(built_store: Path) -> None:

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from ..errors import EndpointError, QueryTimeout, UsageError
 from ..iris import staging_graph_iri
-from ..sparql.engine import EndpointUnavailable
+from ..sparql.remote import EndpointUnavailable
 from .check import CountCheck, Reader, StaleNanopub
 from .local import STATEMENTS_GRAPH, LocalDataset, Unit
 from .server import HttpAuth, Remote, Server

@@ -11,13 +11,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TypeVar
 
 import pyoxigraph as ox
 
 from ..errors import EndpointError, QueryTimeout
-from ..sparql.engine import EndpointUnavailable, QueryResult, RemoteBackend
+from ..sparql.remote import EndpointUnavailable, HttpAuth, RemoteBackend
+from ..sparql.result import QueryResult
 from ..sparql.terms import Term
 
 __all__ = ["HttpAuth", "Remote", "Server"]
@@ -26,13 +26,6 @@ T = TypeVar("T")
 
 #: The longest pause between two attempts, in seconds.
 MAX_PAUSE = 30.0
-
-
-class HttpAuth(StrEnum):
-    """How credentials are sent to the server."""
-
-    BASIC = "basic"
-    DIGEST = "digest"
 
 
 @dataclass(frozen=True)
@@ -70,7 +63,7 @@ class Server:
         self.remote = remote
 
         def backend(url: str) -> RemoteBackend:
-            return RemoteBackend(url, user=remote.user, password=remote.password, auth=str(remote.auth),
+            return RemoteBackend(url, user=remote.user, password=remote.password, auth=remote.auth,
                                  timeout=remote.timeout)
 
         self.reader = backend(remote.endpoint)

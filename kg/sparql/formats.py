@@ -1,55 +1,43 @@
-"""Writing query results: table, CSV, TSV and SPARQL JSON for SELECT; RDF syntaxes for graphs; ASK as a word."""
+"""Writing query results: table, CSV, TSV and SPARQL JSON for SELECT; RDF syntaxes for graphs; ASK as a word.
+
+The formats themselves, and which of them fit which query form, are in :mod:`~kg.sparql.result`.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from enum import StrEnum
 
 import pyoxigraph as ox
 
 from ..vocab import PREFIXES
-from .engine import QueryResult
+from .result import GraphFormat, QueryForm, QueryResult, SelectFormat
 from .terms import short, to_json
 
 __all__ = ["GraphFormat", "SelectFormat", "render"]
 
 
-class SelectFormat(StrEnum):
-    """Outputs for SELECT results."""
+def render(result: QueryResult, fmt: str | SelectFormat | GraphFormat | None = None) -> bytes:
+    """Serialise a result in the named format (``table``, ``csv``, ``tsv``, ``json``, ``turtle``, ...).
 
-    TABLE = "table"
-    CSV = "csv"
-    TSV = "tsv"
-    JSON = "json"
+    Args:
+        result: what the query returned.
+        fmt: the output format; ``None`` is the default of the result's form (a table, or Turtle for a graph).
+            The answer of an ASK is written as the word ``true`` or ``false``, whatever the format.
 
-
-class GraphFormat(StrEnum):
-    """Outputs for CONSTRUCT and DESCRIBE results."""
-
-    TURTLE = "turtle"
-    NTRIPLES = "ntriples"
-    JSONLD = "jsonld"
-
-    @property
-    def rdf_format(self) -> ox.RdfFormat:
-        """Return the Oxigraph format."""
-        return {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-                "jsonld": ox.RdfFormat.JSON_LD}[self.value]
-
-
-def render(result: QueryResult, fmt: str) -> bytes:
-    """Serialise a result in the named format (``table``, ``csv``, ``tsv``, ``json``, ``turtle``, ...)."""
-    if result.form == "ASK":
+    Raises:
+        FormatError: the format does not fit the result's form (a graph as a table, rows as Turtle).
+    """
+    form = QueryForm(result.form)
+    chosen = form.default_format if fmt is None else form.check_format(str(fmt), name=result.name)
+    if form is QueryForm.ASK:
         return b"true\n" if result.boolean else b"false\n"
-    if result.form == "SELECT":
-        select = SelectFormat(fmt if fmt in set(SelectFormat) else "table")
-        return _select(result, select).encode("utf-8")
-    graph = GraphFormat(fmt if fmt in set(GraphFormat) else "turtle")
+    if isinstance(chosen, SelectFormat):
+        return _select(result, chosen).encode("utf-8")
     triples = sorted(result.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    prefixes = PREFIXES if graph is not GraphFormat.NTRIPLES else None
-    return ox.serialize(triples, format=graph.rdf_format, prefixes=prefixes) or b""
+    prefixes = PREFIXES if chosen is not GraphFormat.NTRIPLES else None
+    return ox.serialize(triples, format=chosen.rdf_format, prefixes=prefixes) or b""
 
 
 def _select(result: QueryResult, fmt: SelectFormat) -> str:

@@ -21,13 +21,14 @@ from pathlib import Path
 
 from ..errors import NotFoundError, QueryError
 from ..resources import queries_dir
+from .binding import query_form
+from .result import QueryForm
 
 __all__ = ["PARAM_TYPES", "Param", "QueryInfo", "find_query", "load_library", "parse_query"]
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)(?:\s+(?P<need>required|optional))?"
                     r"\s*(?:--\s*(?P<doc>.*))?$")
-_FORM = re.compile(r"(?<![:\w])(SELECT|CONSTRUCT|ASK|DESCRIBE)\b(?!:)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class QueryInfo:
 
     name: str
     text: str
-    form: str
+    form: QueryForm
     title: str = ""
     summary: str = ""
     params: tuple[Param, ...] = ()
@@ -94,18 +95,11 @@ def parse_query(text: str, *, name: str = "query", path: Path | None = None) -> 
     for spec in fields["column"]:
         column, _, doc = spec.partition("--")
         columns.append((column.strip().lstrip("?"), doc.strip()))
-    form_match = _FORM.search(_strip_comments_and_strings(text))
-    if not form_match:
+    form = query_form(text)
+    if form is None:
         raise QueryError(f"{path or name}: no SELECT, CONSTRUCT, ASK or DESCRIBE found: is this a SPARQL query?")
-    return QueryInfo(name=name, text=text, form=form_match.group(1).upper(), title=" ".join(fields["title"]),
+    return QueryInfo(name=name, text=text, form=form, title=" ".join(fields["title"]),
                      summary=" ".join(fields["summary"]), params=tuple(params), columns=tuple(columns), path=path)
-
-
-def _strip_comments_and_strings(text: str) -> str:
-    # Good enough to find the query form: drop IRIs (which may hold '#'), string literals and comments.
-    text = re.sub(r"<[^<>\s\"{}|^`]*>", "<>", text)
-    text = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', text)
-    return re.sub(r"(?m)#.*$", "", text)
 
 
 def load_library(folder: Path | None = None) -> dict[str, QueryInfo]:
