@@ -30,7 +30,7 @@ test: install system-deps
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check kg tests bench
+	$(BIN)/ruff check kg tests bench notebooks
 	$(BIN)/mypy
 
 # Benchmarks at 1k, 10k and 100k claims: bench/results.json and docs/benchmarks.md (see bench/README.md).
@@ -47,10 +47,10 @@ screenshots: install system-deps
 
 # The generated references (docs/reference/): every command's --help and every term of the ontology.
 reference: install
-	$(BIN)/python -m kg.reference
+	$(KG) dev reference
 
 canonical: install
-	$(BIN)/python -m kg.canonical ontology/cekg.ttl ontology/shapes.ttl
+	$(KG) dev canonical ontology/cekg.ttl ontology/shapes.ttl
 
 clean:
 	rm -rf .kg build dist *.egg-info

@@ -1,18 +1,19 @@
 """Canonical Turtle for the RDF files committed to the repository, so their diffs stay readable.
 
-``python -m kg.canonical FILE...`` rewrites each file in canonical form (``make canonical`` runs it on the
-ontology and the shapes); ``--check`` only reports the files that are not canonical.
+``kg dev canonical FILE...`` rewrites each file in canonical form (``make canonical`` runs it on the ontology and
+the shapes); with ``--check`` it only reports the files that are not canonical.
 """
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import rdflib
 
-__all__ = ["canonical_turtle", "main"]
+__all__ = ["HEADER", "canonical_turtle", "canonicalize"]
 
+#: The first line of every canonical file, telling an editor how to restore the order after a change.
 HEADER = "# Canonical form: edit freely, then run `make canonical` to re-sort.\n"
 
 
@@ -24,22 +25,17 @@ def canonical_turtle(path: Path) -> str:
     return HEADER + body.lstrip("\n")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Rewrite (or with ``--check``, only check) the given Turtle files; return 1 if any was not canonical."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    check = "--check" in args
+def canonicalize(paths: Iterable[Path], *, check: bool = False) -> list[Path]:
+    """Rewrite each Turtle file in canonical form (only compare, with *check*); return those that were not.
+
+    Raises:
+        OSError: a file cannot be read or written.
+    """
     stale = []
-    for name in (a for a in args if a != "--check"):
-        path = Path(name)
+    for path in paths:
         wanted = canonical_turtle(path)
         if path.read_text(encoding="utf-8") != wanted:
-            stale.append(name)
+            stale.append(path)
             if not check:
                 path.write_text(wanted, encoding="utf-8")
-    if stale and check:
-        print(f"not canonical: {', '.join(stale)}; run `make canonical`", file=sys.stderr)
-    return 1 if stale and check else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return stale

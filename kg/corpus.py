@@ -9,7 +9,7 @@ from pathlib import Path
 from .claims import load_claims
 from .documents import load_documents
 from .entities import load_entities
-from .errors import DataError, NotFoundError, Problem
+from .errors import HINT, DataError, Hint, NotFoundError, Problem, Setting
 from .model import Claim, Document, Entity
 
 __all__ = ["Corpus", "load_corpus"]
@@ -40,8 +40,8 @@ def load_corpus(data_dir: Path, *, include_proposed: bool = False) -> Corpus:
         DataError: with every problem found in documents, entities and claims.
     """
     if not data_dir.is_dir():
-        raise NotFoundError(f"no data folder at {data_dir}: pass --data DIR (or set KG_DATA), or create it "
-                            "with `kg add`")
+        raise NotFoundError(f"no data folder at {data_dir}: {HINT}, or create it with `kg add`",
+                            hint=Hint(Setting.DATA))
     problems: list[Problem] = []
     documents: Mapping[str, Document] = {}
     entities: Mapping[str, Entity] = {}

@@ -3,35 +3,109 @@
 Every error is a :class:`KGError` and also inherits the built-in it resembles, so callers can catch either.
 Each error knows the exit code the command line uses for it: 1 when the data is invalid, 2 for usage or
 runtime errors.
+
+An error whose fix is to change a setting (the store or the data folder) carries a :class:`Hint` naming the
+setting, never a command-line flag: the command line words it as its flag and environment variable, the Python
+API as its keyword.
+
+>>> error = NotFoundError(f"no store at /tmp/none: run `kg build` first (or {HINT})", hint=Hint(Setting.STORE))
+>>> str(error)
+'no store at /tmp/none: run `kg build` first (or pass store=DIR)'
+>>> error.render(lambda hint: f"pass --{hint.setting} DIR")
+'no store at /tmp/none: run `kg build` first (or pass --store DIR)'
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 __all__ = [
+    "HINT",
     "DataError",
     "DocumentError",
     "EndpointError",
+    "FormatError",
+    "Hint",
     "KGError",
     "NotFoundError",
     "Problem",
     "QueryError",
     "QueryTimeout",
+    "Setting",
     "StoreError",
     "UsageError",
+    "python_hint",
 ]
+
+#: The place in an error's message where its hint goes, worded for whoever shows the error.
+HINT = "{hint}"
+
+
+class Setting(StrEnum):
+    """A setting the caller chooses, which the fix of an error may be to change."""
+
+    STORE = "store"
+    DATA = "data"
+
+
+@dataclass(frozen=True)
+class Hint:
+    """How to get past an error by changing one setting.
+
+    Attributes:
+        setting: the setting to change.
+        another: the value given cannot work, so the fix is to choose another (not to give one at all).
+    """
+
+    setting: Setting
+    another: bool = False
+
+
+#: Each hint in the words of the Python API, whose functions take the settings as these keywords.
+_KEYWORDS = {
+    Hint(Setting.STORE): "pass store=DIR",
+    Hint(Setting.DATA): "pass data_dir=DIR",
+    Hint(Setting.STORE, another=True): "choose another store=DIR",
+    Hint(Setting.DATA, another=True): "choose another data_dir=DIR",
+}
+
+
+def python_hint(hint: Hint) -> str:
+    """Word a hint as the Python API's keyword, e.g. ``pass store=DIR``."""
+    return _KEYWORDS[hint]
 
 
 class KGError(Exception):
-    """Base of every error this package raises on purpose."""
+    """Base of every error this package raises on purpose.
+
+    Args:
+        *args: the message (with :data:`HINT` where the hint goes, when there is one).
+        hint: the setting whose change fixes the error, if any.
+    """
 
     exit_code = 2
+
+    def __init__(self, *args: object, hint: Hint | None = None) -> None:
+        super().__init__(*args)
+        self.hint = hint
+
+    def render(self, word: Callable[[Hint], str] = python_hint) -> str:
+        """Return the message with its hint worded by *word* (by default, as the Python API's keyword)."""
+        text = super().__str__()
+        return text if self.hint is None else text.replace(HINT, word(self.hint))
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 class UsageError(KGError, ValueError):
     """A command or function was called with arguments that cannot work."""
+
+
+class FormatError(UsageError):
+    """A result was asked for in an output format that does not fit its query form (a graph as a table)."""
 
 
 class NotFoundError(KGError, FileNotFoundError):

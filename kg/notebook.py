@@ -6,13 +6,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .api import Graph
 from .errors import KGError, NotFoundError
+from .settings import configured_store, oxigraph_data, oxigraph_port
 
 if TYPE_CHECKING:
     from .localserver import OxigraphServer
@@ -39,9 +39,9 @@ class GraphNotBuilt(NotebookStop, NotFoundError):
 
 def find_store(start: Path | None = None) -> Path | None:
     """Return ``$KG_STORE``, else the first ``.kg/store`` found from *start* (default: here) upwards, else None."""
-    configured = os.environ.get("KG_STORE")
-    if configured:
-        return Path(configured)
+    configured = configured_store()
+    if configured is not None:
+        return configured
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / ".kg" / "store"
@@ -155,9 +155,8 @@ def start_local_server(location: str | Path = "oxigraph-data", *, port: int | No
     """
     from .localserver import start_oxigraph
 
-    configured = os.environ.get("KG_OXIGRAPH_PORT")
-    chosen = port if port is not None else (int(configured) if configured else None)
-    folder = Path(os.environ.get("KG_OXIGRAPH_DATA") or location)
+    chosen = port if port is not None else oxigraph_port()
+    folder = oxigraph_data() or Path(location)
     try:
         return start_oxigraph(folder, port=chosen)
     except KGError as err:

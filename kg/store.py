@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import KGError, NotFoundError, StoreError
+from .errors import HINT, Hint, KGError, NotFoundError, Setting, StoreError
 
 __all__ = ["canonical_nquads", "load_store", "memory_store", "open_store", "read_only", "update_store", "write_store"]
 
@@ -49,7 +49,8 @@ def _replacing(store_dir: Path) -> Iterator[Path]:
     try:
         store_dir.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise StoreError(f"cannot create {store_dir.parent} ({err.strerror}): choose another --store") from err
+        raise StoreError(f"cannot create {store_dir.parent} ({err.strerror}): {HINT}",
+                         hint=Hint(Setting.STORE, another=True)) from err
     _recover(store_dir)
     try:
         staging = Path(tempfile.mkdtemp(prefix=store_dir.name + _BUILDING, dir=store_dir.parent))
@@ -222,7 +223,8 @@ def update_store(store_dir: Path, change: Callable[[ox.Store], Mapping[str, byte
     store_dir = store_dir.resolve()
     _recover(store_dir)
     if not store_dir.is_dir():
-        raise NotFoundError(f"no store at {store_dir}: run `kg build` first (or pass --store DIR / set KG_STORE)")
+        raise NotFoundError(f"no store at {store_dir}: run `kg build` first (or {HINT})",
+                            hint=Hint(Setting.STORE))
     with _replacing(store_dir) as staging:
         copy = staging / "store"
         shutil.copytree(store_dir, copy, copy_function=_link_or_copy, ignore=shutil.ignore_patterns("LOCK"))
@@ -247,7 +249,8 @@ def read_only(store_dir: Path) -> ox.Store:
     store_dir = store_dir.resolve()
     _recover(store_dir)
     if not store_dir.is_dir():
-        raise NotFoundError(f"no store at {store_dir}: run `kg build` first (or pass --store DIR / set KG_STORE)")
+        raise NotFoundError(f"no store at {store_dir}: run `kg build` first (or {HINT})",
+                            hint=Hint(Setting.STORE))
     try:
         return ox.Store.read_only(str(store_dir))
     except OSError as err:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.cli import cli, main
+from kg.cli import COMMANDS as COMMAND_LIST
+from kg.cli import cli, cli_hint, main
+from kg.errors import Hint, Setting, python_hint
 
 from .conftest import DATA, REPO
 
@@ -26,8 +28,12 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
     assert main([command, "--help"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"Usage: kg {command} [OPTIONS]")
-    if command not in ("add",):
+    if command not in ("add", "dev"):
         assert "--data" in out or "--store" in out
+
+
+def test_every_command_is_in_the_list_the_group_is_built_from() -> None:
+    assert sorted(command.name or "" for command in COMMAND_LIST) == COMMANDS
 
 
 def test_build_validate_stats_from_another_folder_through_the_environment(tmp_path: Path) -> None:
@@ -48,6 +54,28 @@ def test_errors_are_one_line_without_traceback_and_exit_2(tmp_path: Path) -> Non
     assert done.stderr.startswith("Error: no store at ")
     assert "run `kg build` first" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_missing_store_is_named_as_the_flag_on_the_command_line_and_as_the_keyword_in_python(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kg.api import Graph
+    from kg.errors import NotFoundError
+
+    missing = tmp_path / "none"
+    assert main(["stats", "--store", str(missing)]) == 2
+    assert capsys.readouterr().err == (f"Error: no store at {missing}: run `kg build` first (or pass --store DIR / "
+                                       "set KG_STORE)\n")
+    with pytest.raises(NotFoundError) as raised:
+        Graph.open(missing)
+    assert str(raised.value) == f"no store at {missing}: run `kg build` first (or pass store=DIR)"
+    assert "--store" not in str(raised.value)
+
+
+@pytest.mark.parametrize("hint", [Hint(setting, another=another) for setting in Setting for another in (False, True)],
+                         ids=str)
+def test_every_hint_has_words_on_the_command_line_and_in_python(hint: Hint) -> None:
+    assert f"--{hint.setting}" in cli_hint(hint)
+    assert "=DIR" in python_hint(hint) and "--" not in python_hint(hint)
 
 
 def test_export_to_stdout_is_sorted_nquads(built_store: Path, capsys: pytest.CaptureFixture[bytes]) -> None:

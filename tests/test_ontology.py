@@ -135,7 +135,7 @@ def test_committed_rdf_is_canonical(path: Path) -> None:
     from kg.canonical import canonical_turtle
 
     assert path.read_text(encoding="utf-8") == canonical_turtle(path), (
-        f"{path.name} is not in canonical form: run `make canonical`")
+        f"{path.name} is not in canonical form: run `make canonical` (kg dev canonical FILE)")
 
 
 def test_worked_example_in_the_vocabulary_page_is_the_real_build_output(corpus: Corpus) -> None:

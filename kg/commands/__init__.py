@@ -1,6 +1,7 @@
-"""Pieces shared by the ``kg`` subcommands: common options, messages, progress bars.
+"""The ``kg`` subcommands, and the pieces they share: common options, messages, progress bars.
 
-Each module here holds one family of commands; :mod:`kg.cli` puts them in the ``kg`` group.
+Each module here holds one command or one family of related commands; :mod:`kg.cli` puts them in the ``kg``
+group from an explicit list. The options take their environment variables and defaults from :mod:`kg.settings`.
 """
 
 from __future__ import annotations
@@ -12,27 +13,35 @@ from typing import Any, TypeVar
 
 import click
 
+from ..settings import DEFAULT_DATA, DEFAULT_STORE, Env
+
+__all__ = ["data_option", "err", "progress", "store_option"]
+
 F = TypeVar("F", bound=Callable[..., Any])
 
-_DATA_HELP = "Data folder: documents, claims, entities.yaml. [env KG_DATA; default ./data]"
-_STORE_HELP = "Store folder. [env KG_STORE; default ./.kg/store]"
+_DATA_HELP = f"Data folder: documents, claims, entities.yaml. [env {Env.DATA}; default ./{DEFAULT_DATA.as_posix()}]"
+_STORE_HELP = f"Store folder. [env {Env.STORE}; default ./{DEFAULT_STORE.as_posix()}]"
 
 
 def data_option(func: F) -> F:
+    """Add ``--data DIR`` (the data folder, ``$KG_DATA``, default ``./data``) to a command, as ``data_dir``."""
     return click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-                        envvar="KG_DATA", default=Path("data"), show_envvar=False, help=_DATA_HELP)(func)
+                        envvar=Env.DATA.value, default=DEFAULT_DATA, show_envvar=False, help=_DATA_HELP)(func)
 
 
 def store_option(func: F) -> F:
+    """Add ``--store DIR`` (the store folder, ``$KG_STORE``, default ``./.kg/store``) to a command, as ``store_dir``."""
     return click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
-                        envvar="KG_STORE", default=Path(".kg/store"), help=_STORE_HELP)(func)
+                        envvar=Env.STORE.value, default=DEFAULT_STORE, help=_STORE_HELP)(func)
 
 
 def err(message: str) -> None:
+    """Print a message on standard error."""
     click.echo(message, err=True)
 
 
 def progress(label: str) -> Callable[[Iterable[Any]], Iterable[Any]]:
+    """Return a wrapper that shows a progress bar labelled *label* on stderr over long runs of claims."""
     def wrap(items: Iterable[Any]) -> Iterable[Any]:
         from tqdm import tqdm
 

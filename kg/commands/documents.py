@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..documents.formats import DocumentFormat
+from ..settings import Env
 from ..vocab import DocumentKind
 from . import data_option, err
 
@@ -47,7 +48,7 @@ def _bar(total: int, unit: str) -> Iterator[Callable[[int], None]]:
 @click.option("--format", "fmt", type=click.Choice([f.value for f in DocumentFormat]), default=None,
               help="Read the file as this format. [default: told from its content: %PDF- for PDF, a doctype or "
                    "<html> tag (or a .html/.htm name) for HTML, otherwise text]")
-@click.option("--max-bytes", type=click.IntRange(min=1), envvar="KG_MAX_DOCUMENT_BYTES", default=None,
+@click.option("--max-bytes", type=click.IntRange(min=1), envvar=Env.MAX_DOCUMENT_BYTES.value, default=None,
               help="Refuse files larger than this. [env KG_MAX_DOCUMENT_BYTES; default 10 MiB]")
 @data_option
 def add(path: Path, kind: str, title: str | None, source: str | None, date: str | None, retrieved: str | None,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ..settings import endpoint_credentials
 from . import err, store_option
 
 __all__ = ["push"]
@@ -62,9 +62,9 @@ def push(endpoint: str, update_endpoint: str | None, graph_store: str | None, au
     from ..push import push as send
     from ..store import open_store
 
-    remote = Remote(endpoint, update_endpoint=update_endpoint, graph_store=graph_store,
-                    user=os.environ.get("KG_ENDPOINT_USER"), password=os.environ.get("KG_ENDPOINT_PASSWORD"),
-                    auth=HttpAuth(auth), timeout=timeout, retries=retries)
+    user, password = endpoint_credentials()
+    remote = Remote(endpoint, update_endpoint=update_endpoint, graph_store=graph_store, user=user,
+                    password=password, auth=HttpAuth(auth), timeout=timeout, retries=retries)
     graph = statements_graph or STATEMENTS_GRAPH
     outcome: CountCheck | None
     with open_store(store_dir) as store:
