@@ -18,7 +18,7 @@ from .. import vocab
 from ..errors import UsageError
 from ..iris import compress
 from ..sparql import OxigraphBackend, find_query, run
-from ..sparql.engine import bind_params, with_values
+from ..sparql.binding import bind_params, with_values
 from ..vocab import BIOLINK, CEKG, PREFIXES, EntityType, Polarity, _Term
 from .graph import StoreClaim, StoreClaims, load_claims
 from .model import ClaimInfo, View, ViewEdge, ViewGraph, ViewNode
