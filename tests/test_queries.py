@@ -23,6 +23,7 @@ from kg.build import claim_ids
 from kg.corpus import Corpus
 from kg.iris import document_iri, expand
 from kg.sparql.binding import with_values
+from kg.sparql.terms import from_rdflib
 from kg.store import open_store
 from kg.vocab import Polarity
 
@@ -124,16 +125,7 @@ def _ox_key(term: Any) -> str | None:
 
 
 def _rdflib_key(term: Any) -> str | None:
-    if term is None:
-        return None
-    if isinstance(term, rdflib.URIRef):
-        return f"<{term}>"
-    if isinstance(term, rdflib.Literal):
-        if term.language:
-            return f'"{term}"@{term.language}'
-        datatype = str(term.datatype) if term.datatype else XSD + "string"
-        return f'"{term}"' if datatype == XSD + "string" else f'"{term}"^^<{datatype}>'
-    raise AssertionError(f"unexpected term in a result: {term!r}")
+    return _ox_key(from_rdflib(term))
 
 
 def _unordered(value: str | None, separator: str) -> str | None:
