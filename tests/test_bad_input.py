@@ -94,6 +94,20 @@ def old_store(tmp_path: Path, data_copy: Path, capsys: pytest.CaptureFixture[str
 # Claims files ---------------------------------------------------------------------------------------------------
 
 
+def _build_problems(capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path) -> list[str]:
+    """Build *data* into a store under *tmp_path*: it fails as invalid (exit 1); return the problems reported."""
+    code, _out, err = _build(capsys, data, tmp_path / "store")
+
+    assert code == 1
+    return _problems(err)
+
+
+def _the_only_problem(capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path) -> str:
+    """Build *data*: it fails as invalid (exit 1) with exactly one problem, which is returned."""
+    [problem] = _build_problems(capsys, data, tmp_path)
+    return problem
+
+
 def test_claims_file_with_bad_indentation_names_file_and_line(
     tmp_path: Path, data_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -120,10 +134,7 @@ def test_claims_file_with_unclosed_quote_names_the_line_it_opens_on(
     line = _line(path, quote)
     _edit(path, quote, quote[:-1])
 
-    code, _out, err = _build(capsys, data_copy, tmp_path / "store")
-
-    assert code == 1
-    [problem] = _problems(err)
+    problem = _the_only_problem(capsys, data_copy, tmp_path)
     assert problem.startswith(f"data/claims/{APPEAL}.yaml:{line}: not valid YAML: ")
     _assert_nothing_written(tmp_path)
 
@@ -138,10 +149,7 @@ def test_claim_missing_a_required_field_names_file_line_claim_and_field(
           "  polarity: affirmed\n  citation: none\n"
           '  quote: "Ketamine hydrochloride injection is a general anesthetic"')
 
-    code, _out, err = _build(capsys, data_copy, tmp_path / "store")
-
-    assert code == 1
-    assert _problems(err) == [
+    assert _build_problems(capsys, data_copy, tmp_path) == [
         f"data/claims/{LABEL}.yaml:{line} claim label-role-general-anesthetic: required field 'modality' is missing"
     ]
     _assert_nothing_written(tmp_path)
@@ -165,10 +173,7 @@ def test_unknown_closed_value_lists_the_allowed_values(
     lines[line - 1] = f"  {field}: {bad}\n"
     path.write_text("".join(lines), encoding="utf-8")
 
-    code, _out, err = _build(capsys, data_copy, tmp_path / "store")
-
-    assert code == 1
-    assert _problems(err) == [
+    assert _build_problems(capsys, data_copy, tmp_path) == [
         f"data/claims/{LABEL}.yaml:{line} claim label-role-general-anesthetic: unknown {field} {bad!r}; "
         f"allowed: {allowed}"
     ]
@@ -188,10 +193,7 @@ def test_duplicate_claim_id_names_both_places(
     second = _line(second_path, f"- id: {second_id}")
     _edit(second_path, f"- id: {second_id}", f"- id: {first_id}")
 
-    code, _out, err = _build(capsys, data_copy, tmp_path / "store")
-
-    assert code == 1
-    assert _problems(err) == [
+    assert _build_problems(capsys, data_copy, tmp_path) == [
         f"data/claims/{second_file}.yaml:{second} claim {first_id}: duplicate claim id "
         f"'{first_id}', first defined at data/claims/{first_file}.yaml:{first}: "
         "give each claim its own id"
@@ -213,10 +215,7 @@ def test_quote_not_in_document_is_reported_at_its_claim(
 ) -> None:
     line = _misquote_article(data_copy)
 
-    code, _out, err = _build(capsys, data_copy, tmp_path / "store")
-
-    assert code == 1
-    [problem] = _problems(err)
+    problem = _the_only_problem(capsys, data_copy, tmp_path)
     assert problem.startswith(f"data/claims/{ARTICLE}.yaml:{line} claim article-efficacy-quality-of-life: "
                               f"the quote is not found in {ARTICLE}; closest passage: ")
     assert problem.endswith("; copy the words exactly from the document (typos, curly quotes and all)")
@@ -228,10 +227,7 @@ def test_quote_not_in_document_shows_the_real_closest_passage(
 ) -> None:
     _misquote_article(data_copy)
 
-    code, _out, err = _build(capsys, data_copy, tmp_path / "store")
-
-    assert code == 1
-    [problem] = _problems(err)
+    problem = _the_only_problem(capsys, data_copy, tmp_path)
     passage = "Additionally, the treatment was shown to improve the participants\u2019 overall quality of life."
     assert f"closest passage: {passage!r};" in problem
 
@@ -243,10 +239,7 @@ def test_quote_at_other_offsets_gives_the_correct_offsets(
     _edit(path, "  start: 517\n  end: 573\n", "  start: 520\n  end: 576\n")
     line = _line(path, "  start: 520")
 
-    code, _out, err = _build(capsys, data_copy, tmp_path / "store")
-
-    assert code == 1
-    assert _problems(err) == [
+    assert _build_problems(capsys, data_copy, tmp_path) == [
         f"data/claims/{LABEL}.yaml:{line} claim label-role-general-anesthetic: the quote is not at 520-576 in "
         f"{LABEL} but at start: 517, end: 573: correct the offsets"
     ]
@@ -289,10 +282,7 @@ def test_changed_document_is_the_only_problem_reported(
 ) -> None:
     _change_article_text(data_copy)
 
-    code, _out, err = _build(capsys, data_copy, tmp_path / "store")
-
-    assert code == 1
-    [problem] = _problems(err)
+    problem = _the_only_problem(capsys, data_copy, tmp_path)
     assert "its 34 claims are orphaned" in problem
 
 
@@ -304,10 +294,7 @@ def test_entity_curie_with_unknown_prefix_names_it_and_lists_known_ones(
           "- id: label-role-general-anesthetic\n  category: indication\n  subject: FOO:123")
     line = _line(path, "subject: FOO:123")
 
-    code, _out, err = _build(capsys, data_copy, tmp_path / "store")
-
-    assert code == 1
-    [problem] = _problems(err)
+    problem = _the_only_problem(capsys, data_copy, tmp_path)
     assert problem.startswith(f"data/claims/{LABEL}.yaml:{line} claim label-role-general-anesthetic: "
                               "subject: unknown prefix 'FOO' in 'FOO:123': use one of ")
     known = ", ".join(sorted(PREFIXES, key=str.lower))
@@ -324,10 +311,7 @@ def test_malformed_entity_iri_is_reported_as_malformed(
     _edit(path, "  object: ent:general-anesthetic\n", '  object: "<http://exa mple.org/x>"\n')
     line = _line(path, "exa mple")
 
-    code, _out, err = _build(capsys, data_copy, tmp_path / "store")
-
-    assert code == 1
-    [problem] = _problems(err)
+    problem = _the_only_problem(capsys, data_copy, tmp_path)
     assert problem.startswith(f"data/claims/{LABEL}.yaml:{line} claim label-role-general-anesthetic: "
                               "object: malformed IRI '<http://exa mple.org/x>'")
     assert problem.endswith("remove spaces and characters like <>\"{}|^`")
@@ -346,10 +330,7 @@ def test_relation_to_a_claim_that_does_not_exist_names_it(
     line = _line(path, f"- id: {claim}")
     _edit(path, f"  {relation}: [{target}]\n", f"  {relation}: [article-no-such-claim]\n")
 
-    code, _out, err = _build(capsys, data_copy, tmp_path / "store")
-
-    assert code == 1
-    assert _problems(err) == [
+    assert _build_problems(capsys, data_copy, tmp_path) == [
         f"data/claims/{document}.yaml:{line} claim {claim}: {relation} names claim 'article-no-such-claim', "
         "which no claims file defines: check the id"
     ]
