@@ -12,7 +12,7 @@ import sys
 import click
 
 from . import __version__
-from .commands import err
+from .commands import cli_hint, err
 from .commands.build import build
 from .commands.dev import dev
 from .commands.documents import add
@@ -24,7 +24,7 @@ from .commands.serve import serve
 from .commands.stats import stats
 from .commands.validate import validate
 from .commands.viz import viz
-from .errors import Hint, KGError, QueryTimeout, Setting
+from .errors import KGError, QueryTimeout, fill
 from .settings import Env
 from .settings import debug as debug_from_env
 
@@ -56,20 +56,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 for _command in COMMANDS:
     cli.add_command(_command)
-
-#: Each hint of a library error in the words of the command line: its flag and environment variable.
-_FLAGS = {
-    Hint(Setting.STORE): f"pass --store DIR / set {Env.STORE}",
-    Hint(Setting.DATA): f"pass --data DIR (or set {Env.DATA})",
-    Hint(Setting.STORE, another=True): "choose another --store",
-    Hint(Setting.DATA, another=True): "choose another --data",
-}
-
-
-def cli_hint(hint: Hint) -> str:
-    """Word a library error's hint as the command line's flag, e.g. ``pass --store DIR / set KG_STORE``."""
-    return _FLAGS[hint]
-
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code."""
@@ -109,7 +95,7 @@ def _show(error: KGError) -> None:
     if problems and len(problems) > 1:
         err(f"Error: {len(problems)} problems:")
         for problem in problems:
-            err(f"  {problem}")
+            err(f"  {fill(str(problem), cli_hint)}")
     else:
         err(f"Error: {error.render(cli_hint)}")
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from .errors import UsageError
+from .errors import Option, UsageError
 
 
 def check_output_path(out: Path) -> Path:
@@ -24,9 +24,9 @@ def check_output_path(out: Path) -> Path:
     if not out.parent.is_dir():
         raise UsageError(f"cannot write {out}: the folder {out.parent} does not exist; create it first")
     if not os.access(out.parent, os.W_OK):
-        raise UsageError(f"cannot write {out}: the folder {out.parent} is not writable; choose another --out")
+        raise UsageError(f"cannot write {out}: the folder {out.parent} is not writable; choose another {Option.OUT}")
     if out.exists() and not os.access(out, os.W_OK):
-        raise UsageError(f"cannot write {out}: the file is not writable; choose another --out")
+        raise UsageError(f"cannot write {out}: the file is not writable; choose another {Option.OUT}")
     return out
 
 
@@ -66,7 +66,7 @@ def atomic_folder(out: Path) -> Iterator[Path]:
     if not out.parent.is_dir():
         raise UsageError(f"cannot write {out}: the folder {out.parent} does not exist; create it first")
     if not os.access(out.parent, os.W_OK):
-        raise UsageError(f"cannot write {out}: the folder {out.parent} is not writable; choose another --out")
+        raise UsageError(f"cannot write {out}: the folder {out.parent} is not writable; choose another {Option.OUT}")
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
     try:
         yield staging

@@ -37,7 +37,7 @@ from .claims import built_statuses, claims_files, claims_path, keep_claims, load
 from .corpus import Corpus, load_corpus
 from .documents.folder import document_dir, document_files, document_ids, load_document
 from .entities import ENTITIES_FILE, load_entities
-from .errors import DataError
+from .errors import DataError, Message, Option, Wording, python_hint
 from .model import Claim, Document, Entity
 from .resources import ontology_file
 from .store import load_store, update_store
@@ -69,7 +69,7 @@ class BuildResult:
 
     Attributes:
         kind: full, incremental, or nothing to do.
-        reason: why a full build was needed.
+        reason: why a full build was needed (it may name an option: :meth:`what` words it).
         changed: the documents whose files changed (incremental builds).
         added: the documents added since the last build.
         removed: the documents removed since the last build.
@@ -80,7 +80,7 @@ class BuildResult:
     """
 
     kind: BuildKind
-    reason: str = ""
+    reason: Message = field(default_factory=Message)
     changed: tuple[str, ...] = ()
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
@@ -89,10 +89,10 @@ class BuildResult:
     claims: int = 0
     quads: int = 0
 
-    def what(self) -> str:
-        """Say which kind of build ran and why, or what changed."""
+    def what(self, word: Wording = python_hint) -> str:
+        """Say which kind of build ran and why, or what changed, with the options named worded by *word*."""
         if self.kind is BuildKind.FULL:
-            return f"full build: {self.reason}"
+            return f"full build: {self.reason.render(word)}"
         if self.kind is BuildKind.UP_TO_DATE:
             return "up to date: no document, claim, entity or ontology changed since the last build"
         parts = [f"{len(names)} document{'s' if len(names) != 1 else ''} {verb} ({_names(names)})"
@@ -155,7 +155,7 @@ class _FullBuildNeeded(Exception):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.reason = Message(reason)
 
 
 @dataclass
@@ -174,7 +174,7 @@ class _Globals:
         if not _same(manifest.get("entities"), self.entities):
             raise _FullBuildNeeded("entities changed")
         if manifest.get("include_proposed") != self.include_proposed:
-            raise _FullBuildNeeded("--include-proposed changed")
+            raise _FullBuildNeeded(f"{Option.INCLUDE_PROPOSED} changed")
 
 
 def _globals(data_dir: Path, include_proposed: bool, manifest: Mapping[str, Any] | None) -> _Globals:
@@ -287,7 +287,7 @@ def build(data_dir: Path, store_dir: Path, *, include_proposed: bool = False, fu
 def _previous_manifest(store_dir: Path, *, full: bool) -> dict[str, Any]:
     """Return the manifest of the previous build to build on; raise :class:`_FullBuildNeeded` if there is none."""
     if full:
-        raise _FullBuildNeeded("asked with --full")
+        raise _FullBuildNeeded(f"asked with {Option.FULL}")
     manifest = _read_manifest(store_dir)
     if manifest is None:
         raise _FullBuildNeeded("first build" if not store_dir.exists() else
@@ -296,7 +296,7 @@ def _previous_manifest(store_dir: Path, *, full: bool) -> dict[str, Any]:
 
 
 def _full(data_dir: Path, store_dir: Path, *, include_proposed: bool,
-          progress: Callable[[Iterable[Claim]], Iterable[Claim]] | None, reason: str, started: int,
+          progress: Callable[[Iterable[Claim]], Iterable[Claim]] | None, reason: Message, started: int,
           globals_: _Globals) -> BuildResult:
     # Fingerprints first: a file changed while the build reads it is then seen as changed by the next build.
     files = {name: [_fingerprint(path, None, 0) for path in _unit_files(data_dir, name)]

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pyoxigraph as ox
 
-from .errors import QueryError, QueryTimeout, StoreError
+from .errors import Option, QueryError, QueryTimeout, StoreError, Wording, python_hint
 from .html import script_json
 from .sparql.library import load_library
 from .sparql.local import syntax_error
@@ -165,10 +165,10 @@ class _Handler(BaseHTTPRequestHandler):
             media, body = with_timeout(lambda: self.server.run(queries[0], default_graphs, named_graphs, accept),
                                        self.server.timeout, "the query")
         except QueryTimeout as err:
-            self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(err))
+            self._error(HTTPStatus.SERVICE_UNAVAILABLE, err.render(self.server.word))
             return
         except QueryError as err:
-            self._error(HTTPStatus.BAD_REQUEST, str(err))
+            self._error(HTTPStatus.BAD_REQUEST, err.render(self.server.word))
             return
         charset = "; charset=utf-8" if media.startswith("text/") or "json" in media else ""
         self._send(HTTPStatus.OK, body, media + charset)
@@ -180,9 +180,11 @@ class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, store_dir: Path, host: str, port: int, *, timeout: float = 60.0,
-                 log: Callable[[str], None] | None = None) -> None:
+                 log: Callable[[str], None] | None = None, word: Wording = python_hint) -> None:
         self.store = ox.Store.read_only(str(store_dir))
         self.timeout = timeout
+        # Whoever started the server reads its error answers (a timeout's fix is their setting), in their words.
+        self.word = word
         self.max_body = 1_000_000
         self.log = log or (lambda message: None)
         super().__init__((host, port), _Handler)
@@ -216,17 +218,27 @@ class SparqlServer(ThreadingHTTPServer):
 
 
 def serve(store_dir: Path, *, host: str = "127.0.0.1", port: int = 7878, timeout: float = 60.0,
-          ready: Callable[[str], None] | None = None, log: Callable[[str], None] | None = None) -> None:
+          ready: Callable[[str], None] | None = None, log: Callable[[str], None] | None = None,
+          word: Wording = python_hint) -> None:
     """Serve the store until Ctrl-C or SIGTERM.
+
+    Args:
+        store_dir: the store folder.
+        host: the address to listen on.
+        port: the port to listen on (0 picks a free one).
+        timeout: seconds a query may run before the server answers 503.
+        ready: called with the server's address once it listens.
+        log: called with a line for each request.
+        word: how error answers word the options they name (``kg serve`` passes the command line's flags).
 
     Raises:
         OSError: the address is taken or cannot be bound.
     """
     try:
-        server = SparqlServer(store_dir, host, port, timeout=timeout, log=log)
+        server = SparqlServer(store_dir, host, port, timeout=timeout, log=log, word=word)
     except OSError as err:
         raise StoreError(f"cannot listen on {host}:{port}: {err.strerror or err}; stop the other server or choose "
-                         "another --port") from None
+                         f"another {Option.PORT}") from None
     stop = threading.Event()
 
     def on_signal(signum: int, frame: Any) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import data_option, err, progress, store_option
+from . import cli_hint, data_option, err, progress, store_option
 
 __all__ = ["build"]
 
@@ -38,7 +38,7 @@ def build(data_dir: Path, store_dir: Path, include_proposed: bool, full: bool) -
     started = time.perf_counter()
     result = run(data_dir, store_dir, include_proposed=include_proposed, full=full,
                  progress=progress("building"))
-    err(result.what())
+    err(result.what(cli_hint))
     done = "unchanged" if result.kind is BuildKind.UP_TO_DATE else "built"
     err(f"{done} {store_dir}: {result.documents} documents, {result.entities} entities, {result.claims} claims, "
         f"{result.quads:,} quads in {time.perf_counter() - started:.2f} s")

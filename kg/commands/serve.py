@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import err, store_option
+from . import cli_hint, err, store_option
 
 __all__ = ["serve"]
 
@@ -33,4 +33,4 @@ def serve(store_dir: Path, host: str, port: int, timeout: float, quiet: bool) ->
         pass  # fails early, with the usual message, when there is no store
     run_server(store_dir.resolve(), host=host, port=port, timeout=timeout,
                ready=lambda url: err(f"serving {store_dir} at {url} (SPARQL endpoint {url}sparql); Ctrl-C stops"),
-               log=None if quiet else err)
+               log=None if quiet else err, word=cli_hint)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .. import _yaml
-from ..errors import DataError, DocumentError, NotFoundError, Problem, StoreError, UsageError
+from ..errors import DataError, DocumentError, NotFoundError, Option, Problem, StoreError, UsageError
 from ..model import Document, Link, Location
 from ..vocab import DocumentKind
 from .formats import DocumentFormat, Extraction, Progress, detect_format, no_progress
@@ -158,7 +158,7 @@ def add_document(
                          "nothing changed")
     fmt = fmt or detect_format(path, head)
     if fmt is DocumentFormat.TEXT and not title:
-        raise UsageError(f"{path} is plain text, which carries no title of its own: give one with --title")
+        raise UsageError(f"{path} is plain text, which carries no title of its own: give one with {Option.TITLE}")
     target = _new_folder(documents, doc_id or _slug(path.stem))
     given = _Given(kind=kind, title=title, source=source, date=date, retrieved=retrieved, licence=licence)
     return _add(path, target, fmt, given, size=size, original_sha256=original_sha256, progress=progress)
@@ -172,7 +172,7 @@ def _new_folder(documents: Path, new_id: str) -> Path:
     target = documents / new_id
     if target.exists():
         raise UsageError(f"a different document already has the id {new_id!r} ({target}): "
-                         "choose another with --id")
+                         f"choose another with {Option.ID}")
     return target
 
 
@@ -209,7 +209,7 @@ def _add(path: Path, target: Path, fmt: DocumentFormat, given: _Given, *, size: 
         final_title = given.title or extraction.title
         if not final_title:
             where = "no <title>" if fmt is DocumentFormat.HTML else "no Title in its metadata"
-            raise UsageError(f"{path} has {where}: give the document's title with --title")
+            raise UsageError(f"{path} has {where}: give the document's title with {Option.TITLE}")
         record = _record(new_id, path, fmt, extraction, size=size, original_sha256=original_sha256,
                          kind=given.kind, title=final_title, source=given.source or extraction.source,
                          date=given.date or extraction.date, retrieved=given.retrieved, licence=given.licence,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .. import __version__
-from ..errors import DocumentError, NotFoundError, Problem
+from ..errors import DocumentError, NotFoundError, Option, Problem
 from .formats import Advance, Extraction, Progress, bom_encoding, no_progress
 from .links import LinkRecord, find_link_records
 
@@ -54,8 +54,8 @@ def check_file(path: Path, *, max_bytes: int) -> int:
     size = path.stat().st_size
     if size > max_bytes:
         raise DocumentError([Problem(
-            f"is {size:,} bytes, over the limit of {max_bytes:,}: raise it with --max-bytes "
-            "(or KG_MAX_DOCUMENT_BYTES) if the document really is this large", file=str(path))])
+            f"is {size:,} bytes, over the limit of {max_bytes:,}: raise it with {Option.MAX_BYTES} if the "
+            "document really is this large", file=str(path))])
     if size == 0:
         raise _empty(path)
     return size

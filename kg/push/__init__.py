@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..errors import EndpointError, QueryTimeout, UsageError
+from ..errors import EndpointError, Option, QueryTimeout, UsageError
 from ..iris import staging_graph_iri
 from ..sparql.remote import EndpointUnavailable
 from .check import CountCheck, Reader, StaleNanopub
@@ -104,11 +104,11 @@ def _target(value: str) -> ox.NamedNode | ox.DefaultGraph:
     try:
         graph = ox.NamedNode(value)
     except ValueError as err:
-        raise UsageError(f"--default-graph {value!r} is not an IRI ({err}): give an absolute IRI such as "
+        raise UsageError(f"{Option.DEFAULT_GRAPH} {value!r} is not an IRI ({err}): give an absolute IRI such as "
                          f"{STATEMENTS_GRAPH}, or 'default' for the server's default graph") from None
     if ":" not in value:
-        raise UsageError(f"--default-graph {value!r} is not an absolute IRI: give one such as {STATEMENTS_GRAPH}, "
-                         "or 'default' for the server's default graph")
+        raise UsageError(f"{Option.DEFAULT_GRAPH} {value!r} is not an absolute IRI: give one such as "
+                         f"{STATEMENTS_GRAPH}, or 'default' for the server's default graph")
     return graph
 
 
@@ -127,7 +127,7 @@ class _Plan:
     def __init__(self, dataset: LocalDataset, *, target: ox.NamedNode | ox.DefaultGraph, batch_size: int,
                  graph_store: bool) -> None:
         if batch_size < 1:
-            raise UsageError(f"--batch-size {batch_size} is too small: send at least 1 claim per request")
+            raise UsageError(f"{Option.BATCH_SIZE:{batch_size}} is too small: send at least 1 claim per request")
         self.dataset = dataset
         self.target = target
         self.staging = _staging(target)
@@ -220,9 +220,9 @@ def push(store: ox.Store, remote: Remote, *, statements_graph: str = STATEMENTS_
         try:
             _run(server, step)
         except (EndpointUnavailable, QueryTimeout) as err:
-            raise EndpointError(f"the push stopped at {step.label} (step {done + 1} of {total}): {err}; what the "
-                                "server holds is whole claim by claim: run the same kg push again to complete it"
-                                ) from None
+            raise EndpointError(f"the push stopped at {step.label} (step {done + 1} of {total}): {err.template}; what "
+                                "the server holds is whole claim by claim: run the same kg push again to complete "
+                                "it") from None
         if progress is not None:
             progress(Progress(done + 1, total, step.label))
     outcome = reader.count(plan.expected(), statements=plan.statements,

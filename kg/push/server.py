@@ -15,7 +15,7 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from ..errors import EndpointError, QueryTimeout
+from ..errors import EndpointError, Option, QueryTimeout
 from ..sparql.remote import EndpointUnavailable, HttpAuth, RemoteBackend
 from ..sparql.result import QueryResult
 from ..sparql.terms import Term
@@ -85,7 +85,7 @@ class Server:
         """PUT (replace) or POST (add) a graph's N-Triples to the Graph Store endpoint."""
         store = self.graph_store
         if store is None:
-            raise EndpointError("no Graph Store endpoint was given: pass --graph-store URL")
+            raise EndpointError(f"no Graph Store endpoint was given: pass {Option.GRAPH_STORE:URL}")
         self.attempt(lambda: store.graph_store(method, graph, data, name=name))
         self.writes += 1
 
@@ -103,6 +103,6 @@ class Server:
             except (EndpointUnavailable, QueryTimeout) as err:
                 if attempt > self.remote.retries:
                     words = "attempt" if attempt == 1 else "attempts"
-                    raise type(err)(f"{err} (gave up after {attempt} {words})") from None
+                    raise type(err)(f"{err.template} (gave up after {attempt} {words})") from None
             time.sleep(min(self.remote.backoff * 2 ** (attempt - 1), MAX_PAUSE))
             attempt += 1

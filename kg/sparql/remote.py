@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import EndpointError, KGError, QueryError, QueryTimeout, UsageError
+from ..errors import EndpointError, KGError, Option, QueryError, QueryTimeout, UsageError
 from .binding import query_form, with_values
 from .result import QueryForm, QueryResult
 from .terms import Term, from_json
@@ -195,7 +195,7 @@ class RemoteBackend:
         """Return the error to raise for an HTTP error status, telling a refusal from a passing failure."""
         if err.code in (401, 403):
             return EndpointError(f"{self.endpoint} refused the credentials (HTTP {err.code}): set "
-                                 "KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, and --auth basic|digest")
+                                 f"{Option.USER} and {Option.PASSWORD}, and {Option.AUTH:basic|digest}")
         body = err.read()[:2000]
         detail = body[:300].decode("utf-8", errors="replace").strip().replace("\n", " ")
         if err.code == 400:
@@ -204,7 +204,7 @@ class RemoteBackend:
         if virtuoso and virtuoso.group(2) == b"SR186":
             return EndpointError(f"{self.endpoint} refused {name}: the account has no permission to change data "
                                  f"(HTTP {err.code}): send updates to the server's authenticated endpoint (Virtuoso: "
-                                 ".../sparql-auth with --auth digest) with KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD "
+                                 f".../sparql-auth with {Option.AUTH:digest}) with {Option.USER} and {Option.PASSWORD} "
                                  "set")
         if err.code >= 500 and not (virtuoso and virtuoso.group(1)[:2].decode() in _PERMANENT_SQLSTATES):
             return EndpointUnavailable(f"{self.endpoint} answered HTTP {err.code}: {detail}")
@@ -217,11 +217,11 @@ class RemoteBackend:
         import urllib.error
 
         if isinstance(err, TimeoutError):
-            return QueryTimeout(f"{self.endpoint} did not answer within {self.timeout} s: raise --timeout")
+            return QueryTimeout(f"{self.endpoint} did not answer within {self.timeout} s: raise {Option.TIMEOUT}")
         if isinstance(err, urllib.error.URLError):
             reason = err.reason
             if isinstance(reason, TimeoutError | socket.timeout):
-                return QueryTimeout(f"{self.endpoint} did not answer within {self.timeout} s: raise --timeout")
+                return QueryTimeout(f"{self.endpoint} did not answer within {self.timeout} s: raise {Option.TIMEOUT}")
             return EndpointUnavailable(f"cannot reach {self.endpoint}: {reason}; check the address and that the "
                                        "server is running")
         if isinstance(err, http.client.HTTPException):

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ..errors import QueryTimeout
+from ..errors import Option, QueryTimeout
 
 __all__ = ["with_timeout"]
 
@@ -42,7 +42,7 @@ def with_timeout(call: Callable[[], T], timeout: float | None, name: str) -> T:
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
-        raise QueryTimeout(f"{name} ran past the time limit of {timeout:g} s: raise --timeout, add a LIMIT, or "
+        raise QueryTimeout(f"{name} ran past the time limit of {timeout:g} s: raise {Option.TIMEOUT}, add a LIMIT, or "
                            "narrow it with parameters")
     if "error" in outcome:
         raise outcome["error"]
