@@ -3,6 +3,7 @@ option as its flag, the Python API as its keyword."""
 
 from __future__ import annotations
 
+import ast
 import inspect
 import re
 import time
@@ -133,3 +134,66 @@ def test_the_reason_for_a_full_build_names_the_keyword_in_python_and_the_flag_on
     assert str(BuildResult(BuildKind.FULL, reason=Message(f"{Option.INCLUDE_PROPOSED} changed")).reason) == (
         "include_proposed changed")
 
+
+def test_a_view_that_does_not_fit_the_format_names_both_keywords_in_python(store: ox.Store, tmp_path: Path) -> None:
+    from kg.export import ExportFormat, View, export
+
+    error = _raised(lambda: export(store, ExportFormat.NTRIPLES, tmp_path / "out.nt", view=View.NANOPUB))
+    assert error.options == (Option.VIEW, Option.FORMAT)
+    assert str(error).startswith("view=nanopub cannot be written as ntriples: ")
+    assert str(error).endswith("; use fmt=trig or fmt=nquads")
+    assert error.render(cli_hint).endswith("; use --format trig or --format nquads")
+
+
+def test_the_query_view_without_a_query_asks_for_the_keyword_in_python_and_the_flag_on_the_command_line(
+        store: ox.Store, built_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kg.viz import build_view
+
+    error = _raised(lambda: build_view(store, view="query"))
+    assert str(error) == "the query view needs a query: give query=NAME (see `kg queries`) or query=FILE.rq"
+    assert main(["viz", "--view", "query", "--store", str(built_store), "--out", str(tmp_path / "page.html")]) == 2
+    assert capsys.readouterr().err == ("Error: the query view needs a query: give --query NAME (see `kg queries`) "
+                                       "or --query FILE.rq\n")
+
+
+# Files whose strings name flags or environment variables for a reason other than telling the caller what to change.
+_NAMES_FLAGS_ON_PURPOSE = {
+    "settings.py": "it is where the environment variables are named",
+    "reference.py": "it writes the command line's reference",
+    "localserver.py": "it passes flags to the oxigraph server it starts",
+    "export/neo4j.py": "it writes the neo4j-admin command that imports the export",
+    "notebook.py": "notebooks find their store through KG_STORE, and its messages say so",
+}
+# A command of another program quoted in a message (`qpdf --decrypt IN.pdf OUT.pdf`) may name that program's flags.
+_OTHER_PROGRAM = re.compile(r"`(?!kg )[a-z][\w.-]* [^`]*`")
+_FLAG_OR_VARIABLE = re.compile(r"--[a-z]|\bKG_[A-Z]")
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def _library_strings() -> list[tuple[str, int, str]]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = path.relative_to(PACKAGE).as_posix()
+        if name == "cli.py" or name.startswith("commands/") or name in _NAMES_FLAGS_ON_PURPOSE:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = _docstrings(tree)
+        found += [(name, node.lineno, node.value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+    return found
+
+
+def test_no_library_message_names_a_command_line_flag_or_environment_variable() -> None:
+    """Name the option instead (``f"choose another {Option.OUT}"``): the command line words it as its flag."""
+    named = [f"kg/{name}:{line}: {text!r}" for name, line, text in _library_strings()
+             if _FLAG_OR_VARIABLE.search(_OTHER_PROGRAM.sub("", text))]
+    assert named == []

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.build import corpus_quads
-from kg.cli import main
+from kg.cli import cli_hint, main
 from kg.corpus import Corpus, load_corpus
 from kg.errors import NotFoundError, QueryError, UsageError
 from kg.store import open_store, write_store
@@ -234,7 +234,8 @@ def test_bad_options_are_usage_errors_naming_the_value(store: ox.Store, options:
                                                        message: str) -> None:
     with pytest.raises(UsageError) as caught:
         build_view(store, **options)
-    assert message in str(caught.value)
+    # As the command line words it: the options it names as their flags.
+    assert message in caught.value.render(cli_hint)
 
 
 def test_unknown_query_and_bad_parameter(store: ox.Store, tmp_path: Path) -> None:
@@ -269,7 +270,7 @@ def test_a_query_of_200000_triples_is_refused_with_its_count(store: ox.Store, tm
     with pytest.raises(UsageError) as caught:
         build_view(store, view="query", query=str(query))
     assert str(caught.value).startswith("huge returns 200,000 triples, over the limit of 50,000 for one page")
-    assert "narrow the query" in str(caught.value) and "--max-triples" in str(caught.value)
+    assert "narrow the query" in str(caught.value) and "--max-triples" in caught.value.render(cli_hint)
 
 
 def test_an_empty_graph_is_not_drawn() -> None:

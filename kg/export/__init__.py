@@ -20,7 +20,7 @@ from typing import IO, Protocol, TypeVar
 
 import pyoxigraph as ox
 
-from ..errors import KGError, UsageError
+from ..errors import KGError, Option, UsageError
 
 __all__ = ["ExportFormat", "ExportResult", "Progress", "View", "export"]
 
@@ -177,15 +177,16 @@ def check_request(fmt: ExportFormat, view: View | None, *, void_options: bool = 
     """
     if fmt is ExportFormat.VOID:
         if view is not None:
-            raise UsageError("--view does not apply to --format void: the description covers the whole dataset "
-                             "and each view as a subset; leave --view out")
+            raise UsageError(f"{Option.VIEW} does not apply to {Option.FORMAT:void}: the description covers the "
+                             f"whole dataset and each view as a subset; leave {Option.VIEW} out")
         return None
     if void_options:
-        raise UsageError(f"--licence, --base-url and --sparql-endpoint apply to --format void only, not to {fmt}")
+        raise UsageError(f"{Option.LICENCE}, {Option.BASE_URL} and {Option.SPARQL_ENDPOINT} apply to "
+                         f"{Option.FORMAT:void} only, not to {fmt}")
     if view is View.NANOPUB and not fmt.keeps_graphs:
         what = "it has no named graphs" if fmt.rdf_format is not None else "it holds the statement view only"
-        raise UsageError(f"--view nanopub cannot be written as {fmt}: {what}, so the nanopublications' graph "
-                         "names would be lost; use --format trig or --format nquads")
+        raise UsageError(f"{Option.VIEW:nanopub} cannot be written as {fmt}: {what}, so the nanopublications' "
+                         f"graph names would be lost; use {Option.FORMAT:trig} or {Option.FORMAT:nquads}")
     return view if view is not None else fmt.default_view
 
 
@@ -202,11 +203,11 @@ def check_target(out: Path, *, folder: bool, names: Iterable[str] = ()) -> Path:
     out = out.expanduser().resolve()
     parent = out.parent
     if parent.exists() and not parent.is_dir():
-        raise UsageError(f"cannot write {out}: {parent} is a file, not a folder; choose another --out")
+        raise UsageError(f"cannot write {out}: {parent} is a file, not a folder; choose another {Option.OUT}")
     if not parent.is_dir():
         raise UsageError(f"cannot write {out}: the folder {parent} does not exist; create it first")
     if not os.access(parent, os.W_OK):
-        raise UsageError(f"cannot write {out}: the folder {parent} is not writable; choose another --out")
+        raise UsageError(f"cannot write {out}: the folder {parent} is not writable; choose another {Option.OUT}")
     if folder:
         if out.exists() and not out.is_dir():
             raise UsageError(f"cannot write {out}: a file of that name exists and this format writes a folder; "
@@ -253,7 +254,8 @@ def export(store: ox.Store, fmt: ExportFormat, out: Path | IO[bytes], *, view: V
     wrap = progress or no_progress
     if fmt.writes_folder:
         if not isinstance(out, Path):
-            raise UsageError(f"--format {fmt} writes a folder of files, not a stream: give a folder with --out")
+            raise UsageError(f"{Option.FORMAT:{fmt}} writes a folder of files, not a stream: give a folder with "
+                             f"{Option.OUT}")
         target = check_target(out, folder=True, names=_folder_names(fmt))
         try:
             with atomic_folder(target) as staging:
@@ -277,7 +279,7 @@ def _raise_write_error(target: Path, err: OSError) -> None:
     """Raise a clear :class:`UsageError` when the file system refused a write; return for any other error."""
     if not isinstance(err, KGError) and err.errno is not None:
         raise UsageError(f"cannot write {target}: the file system refused it ({err.strerror or err}); nothing "
-                         "was written, choose another --out") from err
+                         f"was written, choose another {Option.OUT}") from err
 
 
 def _folder_names(fmt: ExportFormat) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from ..errors import UsageError
+from ..errors import Option, UsageError
 from ..iris import dataset_iri, partition_iri
 from ..vocab import PREFIXES
 from . import ExportFormat
@@ -93,7 +93,7 @@ def count(store: ox.Store, pattern: str) -> Counts:
                   properties=properties, classes=classes)
 
 
-def _check_iri(value: str, option: str) -> ox.NamedNode:
+def _check_iri(value: str, option: Option) -> ox.NamedNode:
     try:
         if "://" not in value:
             raise ValueError("no scheme")
@@ -118,9 +118,9 @@ def describe(store: ox.Store, *, licence: str | None = None, base_url: str | Non
     Raises:
         UsageError: the licence, base URL or endpoint is not an absolute IRI.
     """
-    licence_node = _check_iri(licence, "--licence") if licence else _ontology_licence(store)
-    base = _check_iri(base_url, "--base-url").value.rstrip("/") + "/" if base_url else None
-    endpoint = _check_iri(sparql_endpoint, "--sparql-endpoint") if sparql_endpoint else None
+    licence_node = _check_iri(licence, Option.LICENCE) if licence else _ontology_licence(store)
+    base = _check_iri(base_url, Option.BASE_URL).value.rstrip("/") + "/" if base_url else None
+    endpoint = _check_iri(sparql_endpoint, Option.SPARQL_ENDPOINT) if sparql_endpoint else None
     dataset = ox.NamedNode(DATASET)
     a = _n("rdf", "type")
     triples = [

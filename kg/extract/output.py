@@ -21,7 +21,7 @@ import yaml
 
 from .. import _yaml
 from ..claims import claims_path
-from ..errors import DataError, Problem, UsageError
+from ..errors import DataError, Option, Problem, UsageError
 from ..files import atomic_output
 from .propose import Extraction, Proposal
 
@@ -193,7 +193,7 @@ def merge(data_dir: Path, extraction: Extraction, extractor: Extractor) -> Merge
     if [c.get("id") for c in check.get("claims") or []] != [*(c.get("id") for c in existing if isinstance(c, dict)),
                                                            *(p.id for p in fresh)]:
         raise UsageError(f"cannot merge into {path}: its layout does not allow appending to 'claims'; write the "
-                         "proposals with --out and copy them in by hand")
+                         f"proposals with {Option.OUT} and copy them in by hand")
     with atomic_output(path) as handle:
         handle.write(merged.encode("utf-8"))
     return MergeResult(path, len(fresh), len(extraction.proposals) - len(fresh), created=False)
@@ -207,7 +207,7 @@ def _appended(text: str, proposals: Sequence[Proposal], extractor: Extractor, pa
     key = _CLAIMS_KEY.search(text)
     if key is None or _TOP_KEY.search(text, key.end()):
         raise UsageError(f"cannot merge into {path}: 'claims' must be the file's last key, written as a block "
-                         "list; move it to the end, or write the proposals with --out and copy them in by hand")
+                         f"list; move it to the end, or write the proposals with {Option.OUT} and copy them in by hand")
     item = re.search(r"^( *)- ", text[key.end():], re.MULTILINE)
     indent = " " * (len(item.group(1)) if item else 0)
     block = _dump([record(p, extractor) for p in proposals])

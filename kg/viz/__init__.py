@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
-from ..errors import UsageError
+from ..errors import Option, UsageError
 from ..extract.sentences import sentence_around
 from .graph import claim_view, entity_view, load_claims, parse_categories, parse_modalities
 from .layout import layout_positions
@@ -74,17 +74,19 @@ def build_view(store: ox.Store, *, view: str | View, doc: str | None = None, que
     wanted_categories, wanted_modalities = parse_categories(categories), parse_modalities(modalities)
     if chosen is View.QUERY:
         if not query:
-            raise UsageError("the query view needs a query: give --query NAME (see `kg queries`) or --query FILE.rq")
+            raise UsageError(f"the query view needs a query: give {Option.QUERY:NAME} (see `kg queries`) or "
+                             f"{Option.QUERY:FILE.rq}")
         if doc or wanted_categories or wanted_modalities:
-            raise UsageError("--doc, --category and --modality do not apply to the query view: filter in the query "
-                             "(or in the page's filters)")
+            raise UsageError(f"{Option.DOC}, {Option.CATEGORY} and {Option.MODALITY} do not apply to the query view: "
+                             "filter in the query (or in the page's filters)")
         return query_view(store, query, params=params, max_triples=max_triples, timeout=timeout)
     if query:
-        raise UsageError(f"--query applies to the query view only; with --view {chosen.value}, leave it out")
+        raise UsageError(f"{Option.QUERY} applies to the query view only; with {Option.VIEW:{chosen.value}}, leave it "
+                         "out")
     if chosen is View.DOCUMENT and not doc:
         found = load_claims(store)
         ids = sorted(doc_id for doc_id, _ in found.documents.values())
-        raise UsageError(f"the document view needs --doc ID: one of {', '.join(ids) or '(no documents)'}")
+        raise UsageError(f"the document view needs {Option.DOC:ID}: one of {', '.join(ids) or '(no documents)'}")
     found = load_claims(store)
     if chosen is View.ENTITIES:
         return entity_view(found, doc=doc, categories=wanted_categories, modalities=wanted_modalities)

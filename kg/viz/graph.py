@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..errors import UsageError
+from ..errors import Option, UsageError
 from ..extract.sentences import sentence_around
 from ..iris import compress
 from ..sparql.claims import ClaimRecord, EntityRecord, QuantityRecord, StatementView
@@ -242,7 +242,7 @@ def _restrict(found: StoreClaims, *, doc: str | None, categories: set[str] | Non
         asked += [f"category {', '.join(sorted(categories))}"] if categories else []
         asked += [f"modality {', '.join(sorted(modalities))}"] if modalities else []
         raise UsageError(f"no claim matches {' and '.join(asked)}: nothing to draw for the {view.value} view; "
-                         "widen --category, --modality or --doc")
+                         f"widen {Option.CATEGORY}, {Option.MODALITY} or {Option.DOC}")
     return chosen
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from .. import vocab
-from ..errors import UsageError
+from ..errors import Option, UsageError
 from ..iris import compress
 from ..sparql import OxigraphBackend, find_query, run
 from ..sparql.binding import bind_params, with_values
@@ -59,7 +59,7 @@ def query_view(store: ox.Store, query: str, *, params: Mapping[str, str] | None 
         count = f"{total:,}" if total < _COUNT_CAP else f"more than {_COUNT_CAP:,}"
         raise UsageError(f"{info.name} returns {count} triples, over the limit of {max_triples:,} for one page (a "
                          "browser cannot open a graph that large): narrow the query with parameters, a FILTER, "
-                         "VALUES or LIMIT, or raise --max-triples; no page was written")
+                         f"VALUES or LIMIT, or raise {Option.MAX_TRIPLES}; no page was written")
     if not result.triples:
         raise UsageError(f"{info.name} returned no triples: nothing to draw; check its parameters or try it with "
                          f"`kg query {info.name}`; no page was written")
