@@ -30,7 +30,7 @@ from kg.extract.citations import find_references
 from kg.extract.quantities import QuantityKind, find_quantities
 from kg.extract.sentences import SegmentKind, segments, tokenize
 from kg.store import open_store
-from kg.vocab import DocumentKind
+from kg.vocab import Bound, DocumentKind
 
 from .conftest import DATA, REPO
 
@@ -190,8 +190,8 @@ def test_prevalence_is_a_structured_quantity_attributed_to_its_source(corpus: Co
         "MONDO:0005277", "cekg:hasPrevalence", "ent:migraine-research-foundation", "named-unreferenced")
     quantity = proposal.quantity
     assert quantity is not None
-    assert (quantity.value, quantity.unit, quantity.bound, quantity.place) == ("39000000", "people", "over",
-                                                                                "wikidata:Q30")
+    assert (quantity.value, quantity.unit, quantity.bound, quantity.place) == (Decimal("39000000"), "people",
+                                                                                Bound.OVER, "wikidata:Q30")
     assert proposal.quote == ("According to the Migraine Research Foundation, over 39 million individuals in "
                               "the United States alone experience migraines.")
 
@@ -246,8 +246,9 @@ def test_label_strengths_items_and_unnamed_subject(corpus: Corpus) -> None:
     label = _extraction(corpus, LABEL)
     strengths = [(p.quote, p.quantity.value, p.quantity.unit) for p in label.proposals if p.quantity
                  and p.predicate == "cekg:hasStrength"]
-    assert strengths == [("200 mg/20 mL (10 mg/mL)", "10", "mg/mL"), ("500 mg/10 mL (50 mg/mL)", "50", "mg/mL"),
-                         ("500 mg/5 mL (100 mg/mL)", "100", "mg/mL")]
+    assert strengths == [("200 mg/20 mL (10 mg/mL)", Decimal("10"), "mg/mL"),
+                         ("500 mg/10 mL (50 mg/mL)", Decimal("50"), "mg/mL"),
+                         ("500 mg/5 mL (100 mg/mL)", Decimal("100"), "mg/mL")]
     indicated = {p.object for p in label.proposals if p.predicate == "cekg:indicatedFor"}
     assert indicated == {"ent:procedure-without-muscle-relaxation", "ent:induction-of-anesthesia",
                          "ent:anesthesia-supplement"}

@@ -151,8 +151,8 @@ def claim_name(claim: ClaimRecord, labels: dict[str, str], predicate_labels: dic
         obj = labels.get(claim.object, compress(claim.object))
     elif claim.quantity is not None:
         q = claim.quantity
-        bound = "" if q.bound in (None, Bound.EXACTLY) else f"{q.bound.value.replace('-', ' ')} "
-        obj = f"{bound}{q.value}{f' {q.unit}' if q.unit else ''}"
+        bound = "" if q.bound is Bound.EXACTLY else f"{q.bound.value.replace('-', ' ')} "
+        obj = f"{bound}{q.value:f}{f' {q.unit}' if q.unit else ''}"
     else:
         obj = "?"
     text = f"{subject} {predicate} {obj}"
@@ -185,17 +185,9 @@ def _claim_properties(claim: ClaimRecord, labels: dict[str, str], predicate_labe
         "status": claim.status,
         "note": claim.note,
         "nanopublication": claim.nanopublication,
-        "quantity_value": float(q.value) if q and _is_number(q.value) else None,
+        "quantity_value": float(q.value) if q else None,
         "quantity_unit": q.unit if q else None,
-        "quantity_bound": q.bound.value if q and q.bound else None,
+        "quantity_bound": q.bound.value if q else None,
         "quantity_population": q.population if q else None,
         "quantity_year": q.year if q else None,
     })
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True

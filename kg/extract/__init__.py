@@ -20,7 +20,7 @@ from __future__ import annotations
 from .. import __version__
 from .lexicon import Candidate, Lexicon, Mention
 from .output import Extractor, MergeResult, OutputFormat, claims_yaml, json_lines, merge
-from .propose import Extraction, Proposal, ProposedQuantity, extract
+from .propose import Extraction, Proposal, extract
 from .score import ScoreFormat, Scores, Tally, render, score_corpus, score_proposals
 
 __all__ = [
@@ -33,7 +33,6 @@ __all__ = [
     "MergeResult",
     "OutputFormat",
     "Proposal",
-    "ProposedQuantity",
     "ScoreFormat",
     "Scores",
     "Tally",

@@ -23,6 +23,7 @@ from .. import _yaml
 from ..claims import claims_path
 from ..errors import DataError, Option, Problem, UsageError
 from ..files import atomic_output
+from ..vocab import Bound
 from .propose import Extraction, Proposal
 
 __all__ = ["Extractor", "MergeResult", "OutputFormat", "claims_yaml", "json_lines", "merge", "record"]
@@ -65,8 +66,7 @@ class MergeResult:
         return f"{self.added} proposed claims {verb} {self.path}{skipped}: review them there"
 
 
-def _value(text: str) -> int | float:
-    number = Decimal(text)
+def _value(number: Decimal) -> int | float:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
@@ -79,7 +79,8 @@ def record(proposal: Proposal, extractor: Extractor) -> dict[str, Any]:
     if proposal.quantity is not None:
         q = proposal.quantity
         entry["quantity"] = {key: value for key, value in (
-            ("value", _value(q.value)), ("unit", q.unit), ("bound", None if q.bound == "exactly" else q.bound),
+            ("value", _value(q.value)), ("unit", q.unit),
+            ("bound", None if q.bound is Bound.EXACTLY else q.bound.value),
             ("population", q.population), ("place", q.place), ("year", q.year)) if value is not None}
     for key in ("condition", "agency", "jurisdiction", "route"):
         if getattr(proposal, key) is not None:

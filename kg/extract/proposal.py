@@ -4,22 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..model import Quantity
 from ..vocab import Category, CitationStatus, Modality, Polarity
 from .lexicon import Candidate
 
-__all__ = ["Extraction", "Proposal", "ProposedQuantity"]
-
-
-@dataclass(frozen=True)
-class ProposedQuantity:
-    """A structured number, as a curated claim's ``quantity`` (value as digits, place as a CURIE)."""
-
-    value: str
-    unit: str | None = None
-    bound: str = "exactly"
-    population: str | None = None
-    place: str | None = None
-    year: int | None = None
+__all__ = ["Extraction", "Proposal", "quantity_text"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +27,7 @@ class Proposal:
     modality: Modality = Modality.ASSERTED
     cues: tuple[str, ...] = ()
     object: str | None = None
-    quantity: ProposedQuantity | None = None
+    quantity: Quantity | None = None
     attributed_to: str | None = None
     citation: CitationStatus = CitationStatus.NONE
     references: tuple[str, ...] = ()
@@ -49,9 +38,10 @@ class Proposal:
     note: str | None = None
 
     @property
-    def key(self) -> tuple[str | int | ProposedQuantity | Polarity | None, ...]:
+    def key(self) -> tuple[str | int | Polarity | None, ...]:
         """Return what the claim says and where: two proposals with the same key are the same claim."""
-        return (self.start, self.end, self.subject, self.predicate, self.object, self.quantity, self.polarity)
+        return (self.start, self.end, self.subject, self.predicate, self.object, quantity_text(self.quantity),
+                self.polarity)
 
 
 @dataclass(frozen=True)
@@ -75,3 +65,20 @@ class Extraction:
                     f"entities.yaml first){candidates}")
         return (f"{len(self.proposals)} claims proposed from {self.sentences} sentences of {self.document}, "
                 f"{len(self.entities)} known entities found{candidates}")
+
+
+def quantity_text(quantity: Quantity | None) -> str | None:
+    """Return a proposal's quantity as written into its key, its id's digest and its sort order.
+
+    The text is fixed: every proposal id with a quantity is a digest of it, so changing it would change the ids
+    of proposals already merged into claims files.
+
+    >>> from decimal import Decimal
+    >>> quantity_text(Quantity(Decimal("12"), "%"))
+    "ProposedQuantity(value='12', unit='%', bound='exactly', population=None, place=None, year=None)"
+    """
+    if quantity is None:
+        return None
+    return (f"ProposedQuantity(value={format(quantity.value, 'f')!r}, unit={quantity.unit!r}, "
+            f"bound={quantity.bound.value!r}, population={quantity.population!r}, place={quantity.place!r}, "
+            f"year={quantity.year!r})")

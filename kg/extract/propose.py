@@ -16,18 +16,19 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
+from decimal import Decimal
 
 from .. import iris
 from ..errors import DataError, Problem
-from ..model import Document, Entity
+from ..model import Document, Entity, Quantity
 from ..vocab import Category, CitationStatus, DocumentKind, EntityType, Modality, Polarity
 from . import cues
 from .categories import OBJECT_TYPES, SUBJECT_TYPES, PredicateRule
 from .citations import find_references
 from .context import CueKind, find_phrases
 from .lexicon import Lexicon, Mention, find_candidates
-from .proposal import Extraction, Proposal, ProposedQuantity
-from .quantities import Quantity, QuantityKind, find_quantities
+from .proposal import Extraction, Proposal, quantity_text
+from .quantities import FoundQuantity, QuantityKind, find_quantities
 from .reading import (
     AGENTS,
     CONDITIONS,
@@ -42,7 +43,7 @@ from .reading import (
 )
 from .sentences import SegmentKind, Token, segments, tokenize
 
-__all__ = ["Extraction", "Proposal", "ProposedQuantity", "extract"]
+__all__ = ["Extraction", "Proposal", "extract"]
 
 E = EntityType
 _URL = re.compile(r"(?:https?://|www\.)\S+")
@@ -118,7 +119,7 @@ class _Reader:
 
     def read(self, progress: Callable[[int], None] | None) -> Extraction:
         """Read the document sentence by sentence and return what was proposed and found."""
-        proposals: dict[tuple[str | int | ProposedQuantity | Polarity | None, ...], Proposal] = {}
+        proposals: dict[tuple[str | int | Polarity | None, ...], Proposal] = {}
         found: set[str] = set()
         read: list[tuple[Sequence[Token], Sequence[Mention]]] = []
         for segment in segments(self.document.text):
@@ -139,8 +140,8 @@ class _Reader:
             self._remember(mentions, sentence.subjects)
             if progress:
                 progress(segment.end)
-        ordered = sorted(proposals.values(), key=lambda p: (p.start, p.end, p.category.value, p.subject,
-                                                            p.predicate, p.object or "", str(p.quantity)))
+        ordered = sorted(proposals.values(), key=lambda p: (p.start, p.end, p.category.value, p.subject, p.predicate,
+                                                            p.object or "", str(quantity_text(p.quantity))))
         return Extraction(self.document.id, self.document.sha256, tuple(ordered), tuple(sorted(found)),
                           tuple(find_candidates(read)), len(read))
 
@@ -358,13 +359,13 @@ class _Reader:
                 proposal = Proposal(
                     id="", document=self.document.id, category=Category.REGULATORY_STATUS, subject=subject.curie,
                     predicate="cekg:hasStrength", quote=quantity.text, start=at, end=at + len(quantity.text),
-                    quantity=ProposedQuantity(_digits(quantity), quantity.unit))
+                    quantity=Quantity(_digits(quantity), quantity.unit))
             elif quantity.kind is QuantityKind.YEAR:
                 proposal = Proposal(
                     id="", document=self.document.id, category=Category.REGULATORY_STATUS, subject=subject.curie,
                     predicate="cekg:firstApprovedIn", quote=sentence.text, start=sentence.segment.start,
                     end=sentence.segment.end,
-                    quantity=ProposedQuantity(_digits(quantity), "year", place=place, year=int(quantity.value)))
+                    quantity=Quantity(_digits(quantity), "year", place=place, year=int(quantity.value)))
             else:
                 continue
             yield self._finish(sentence, proposal, Target(sentence, first, last), notes, exclude={subject.iri})
@@ -378,8 +379,8 @@ class _Reader:
             proposal = Proposal(
                 id="", document=self.document.id, category=Category.PREVALENCE, subject=subject.curie,
                 predicate="cekg:hasPrevalence", quote=sentence.text, start=sentence.segment.start,
-                end=sentence.segment.end, quantity=ProposedQuantity(
-                    _digits(quantity), quantity.unit, quantity.bound.value, population=_population(sentence.text,
+                end=sentence.segment.end, quantity=Quantity(
+                    _digits(quantity), quantity.unit, quantity.bound, population=_population(sentence.text,
                                                                                                    quantity),
                     place=place, year=int(year.group(1)) if year else None))
             at = sentence.segment.start + quantity.start
@@ -429,7 +430,7 @@ def _qualifiers(sentence: Reading, category: Category, exclude: set[str]
             first(E.PLACE, regulatory))
 
 
-def _population(text: str, quantity: Quantity) -> str | None:
+def _population(text: str, quantity: FoundQuantity) -> str | None:
     """Return who was counted, in the document's words: the counted noun and what follows it in the clause."""
     if quantity.noun is None:
         return None
@@ -437,5 +438,5 @@ def _population(text: str, quantity: Quantity) -> str | None:
     return " ".join(words[:12]) or None
 
 
-def _digits(quantity: Quantity) -> str:
-    return format(quantity.value.normalize(), "f")
+def _digits(quantity: FoundQuantity) -> Decimal:
+    return Decimal(format(quantity.value.normalize(), "f"))

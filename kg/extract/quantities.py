@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from ..vocab import Bound
 
-__all__ = ["Quantity", "QuantityKind", "find_quantities"]
+__all__ = ["FoundQuantity", "QuantityKind", "find_quantities"]
 
 
 class QuantityKind(StrEnum):
@@ -28,7 +28,7 @@ class QuantityKind(StrEnum):
 
 
 @dataclass(frozen=True)
-class Quantity:
+class FoundQuantity:
     """A number found in a sentence, with offsets relative to the sentence's text."""
 
     kind: QuantityKind
@@ -76,11 +76,11 @@ def _number(text: str) -> Decimal:
     return Decimal(text.replace(",", ""))
 
 
-def find_quantities(text: str) -> list[Quantity]:
+def find_quantities(text: str) -> list[FoundQuantity]:
     """Return the numbers of a sentence that a claim can report, in text order, none overlapping another."""
-    found: list[Quantity] = []
+    found: list[FoundQuantity] = []
 
-    def add(quantity: Quantity) -> None:
+    def add(quantity: FoundQuantity) -> None:
         if all(quantity.end <= q.start or quantity.start >= q.end for q in found):
             found.append(quantity)
 
@@ -93,9 +93,9 @@ def find_quantities(text: str) -> list[Quantity]:
             unit = f"{match.group('mass')}/{per + ' ' if per else ''}{match.group('volume')}"
         else:
             value, unit = _number(match.group("number")), match.group("mass")
-        add(Quantity(QuantityKind.STRENGTH, value, unit, Bound.EXACTLY, match.start(), match.end(), match.group()))
+        add(FoundQuantity(QuantityKind.STRENGTH, value, unit, Bound.EXACTLY, match.start(), match.end(), match.group()))
     for match in _PERCENT.finditer(text):
-        add(Quantity(QuantityKind.PERCENT, _number(match.group("number")), "percent", _bound(match.group("bound")),
+        add(FoundQuantity(QuantityKind.PERCENT, _number(match.group("number")), "percent", _bound(match.group("bound")),
                      match.start(), match.end(), match.group()))
     for match in _COUNT.finditer(text):
         scale = _SCALES[match.group("scale").lower()] if match.group("scale") else 1
@@ -103,11 +103,11 @@ def find_quantities(text: str) -> list[Quantity]:
         value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value
         noun = match.group("noun").lower()
         unit = "people" if noun in _PEOPLE[:3] else noun
-        add(Quantity(QuantityKind.COUNT, value, unit, _bound(match.group("bound")), match.start(), match.end(),
+        add(FoundQuantity(QuantityKind.COUNT, value, unit, _bound(match.group("bound")), match.start(), match.end(),
                      match.group(), noun=noun))
     for match in _YEAR.finditer(text):
         year = match.group("year")
-        add(Quantity(QuantityKind.YEAR, Decimal(year), "year", Bound.EXACTLY, match.start("year"),
+        add(FoundQuantity(QuantityKind.YEAR, Decimal(year), "year", Bound.EXACTLY, match.start("year"),
                      match.end("year"), year))
     return sorted(found, key=lambda q: q.start)
 

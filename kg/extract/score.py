@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
@@ -88,7 +87,7 @@ def _identical(claim: Claim, proposal: Proposal) -> bool:
     if iris.expand(proposal.subject) != claim.subject or iris.expand(proposal.predicate) != claim.predicate:
         return False
     if claim.quantity is not None:
-        return proposal.quantity is not None and Decimal(proposal.quantity.value) == claim.quantity.value
+        return proposal.quantity is not None and proposal.quantity.value == claim.quantity.value
     return proposal.object is not None and iris.expand(proposal.object) == claim.object
 
 

@@ -1,7 +1,7 @@
 """The one reader of the statement view: entities, documents and claims read back from a store as records.
 
 The records (:class:`EntityRecord`, :class:`DocumentRecord`, :class:`ClaimRecord` with its
-:class:`QuantityRecord`) carry what the default graph says about each entity, document and claim, read one node
+its :class:`~kg.model.Quantity`) carry what the default graph says about each entity, document and claim, read one node
 at a time by quad pattern (an index lookup each, no query to plan). The exports (KGX, Neo4j, GraphML) and the
 pages of :mod:`kg.viz` are built from them; nothing else reads claims back from a store.
 """
@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
 import pyoxigraph as ox
 
 from ..errors import StoreError
-from ..iris import compress
+from ..iris import claim_iris, compress, key_of
+from ..model import Quantity
 from ..vocab import (
     BIOLINK,
     CEKG,
@@ -31,7 +33,7 @@ from ..vocab import (
     _Term,
 )
 
-__all__ = ["RELATED_TO", "ClaimRecord", "DocumentRecord", "EntityRecord", "QuantityRecord", "StatementView"]
+__all__ = ["RELATED_TO", "ClaimRecord", "DocumentRecord", "EntityRecord", "StatementView"]
 
 _DEFAULT = ox.DefaultGraph()
 RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -77,19 +79,6 @@ class DocumentRecord:
 
 
 @dataclass(frozen=True)
-class QuantityRecord:
-    """A number a claim reports; ``iri`` is its node, ``value`` the literal's lexical form."""
-
-    iri: str
-    value: str
-    unit: str | None = None
-    bound: Bound | None = None
-    population: str | None = None
-    place: str | None = None
-    year: int | None = None
-
-
-@dataclass(frozen=True)
 class ClaimRecord:
     """A claim statement node with its facets, anchor quote and links."""
 
@@ -104,7 +93,7 @@ class ClaimRecord:
     curation: CurationMethod
     document: str
     object: str | None = None
-    quantity: QuantityRecord | None = None
+    quantity: Quantity | None = None
     cues: tuple[str, ...] = ()
     attributed_to: str | None = None
     evidence: tuple[str, ...] = ()
@@ -119,6 +108,11 @@ class ClaimRecord:
     challenges: tuple[str, ...] = ()
     note: str | None = None
     nanopublication: str | None = None
+
+    @property
+    def quantity_iri(self) -> str | None:
+        """Return the node of the claim's quantity, or None when its object is an entity."""
+        return claim_iris(key_of(self.iri)).quantity if self.quantity else None
 
 
 _Facts = dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]
@@ -274,13 +268,13 @@ class StatementView:
         quantity_iri = _first_iri(facts, CEKG + "quantity")
         if quantity_iri:
             q = self._facts(quantity_iri)
-            bound = _first_iri(q, CEKG + "bound")
             year = _first(q, CEKG + "year")
-            quantity = QuantityRecord(iri=quantity_iri, value=_first(q, CEKG + "value") or "",
-                                      unit=_first(q, CEKG + "unit"), bound=_member(Bound, bound),
-                                      population=_first(q, CEKG + "populationDescription"),
-                                      place=_first_iri(q, CEKG + "place"),
-                                      year=int(year) if year and year.lstrip("-").isdigit() else None)
+            quantity = Quantity(value=_decimal(iri, _required_of(q, "value", quantity_iri)),
+                                unit=_first(q, CEKG + "unit"),
+                                bound=_member(Bound, _first_iri(q, CEKG + "bound")) or Bound.EXACTLY,
+                                population=_first(q, CEKG + "populationDescription"),
+                                place=_first_iri(q, CEKG + "place"),
+                                year=int(year) if year and year.lstrip("-").isdigit() else None)
         quote = start = end = None
         anchor = _first_iri(facts, CEKG + "anchor")
         if anchor:
@@ -372,6 +366,21 @@ def _iris(facts: _Facts, prop: str) -> tuple[str, ...]:
 
 def _strings(facts: _Facts, prop: str) -> tuple[str, ...]:
     return tuple(sorted(v.value for v in facts.get(prop, ()) if isinstance(v, ox.Literal)))
+
+
+def _required_of(facts: _Facts, prop: str, node: str) -> str:
+    value = _first(facts, CEKG + prop)
+    if value is None:
+        raise StoreError(f"{node} has no cekg:{prop}: rebuild the store with `kg build`")
+    return value
+
+
+def _decimal(claim: str, value: str) -> Decimal:
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        raise StoreError(f"claim {claim} has a quantity whose cekg:value {value!r} is not a number: rebuild the "
+                         "store with `kg build`") from None
 
 
 def _integer(value: str | None) -> int | None:

@@ -17,7 +17,8 @@ import pyoxigraph as ox
 from ..errors import Option, UsageError
 from ..extract.sentences import sentence_around
 from ..iris import compress
-from ..sparql.claims import ClaimRecord, EntityRecord, QuantityRecord, StatementView
+from ..model import Quantity
+from ..sparql.claims import ClaimRecord, EntityRecord, StatementView
 from ..vocab import BIOLINK, Bound, Category, EntityType, Modality, Polarity
 from .model import ClaimInfo, View, ViewEdge, ViewGraph, ViewNode
 
@@ -50,8 +51,7 @@ class StoreClaim:
     @property
     def target(self) -> str:
         """Return the node the claim points at: its object entity, else its quantity."""
-        quantity = self.record.quantity
-        return self.record.object or (quantity.iri if quantity else "")
+        return self.record.object or self.record.quantity_iri or ""
 
 
 @dataclass
@@ -119,7 +119,8 @@ def load_claims(store: ox.Store) -> StoreClaims:
     labels = view.english_labels()
     documents = {d.iri: (d.identifier, d.title) for d in view.documents()}
     records = sorted(view.claims(), key=lambda record: (record.identifier, record.iri))
-    quantities = {r.quantity.iri: _quantity_label(r.quantity, labels) for r in records if r.quantity}
+    quantities = {r.quantity_iri: _quantity_label(r.quantity, labels) for r in records
+                  if r.quantity and r.quantity_iri}
     found = StoreClaims([], labels, _kinds(view.entities()), documents, quantities)
     ids = {record.iri: record.identifier for record in records}
     texts: dict[str, str] = {}
@@ -152,9 +153,9 @@ def _entity_type(iri: str) -> EntityType | None:
         return None
 
 
-def _quantity_label(quantity: QuantityRecord, labels: Mapping[str, str]) -> str:
+def _quantity_label(quantity: Quantity, labels: Mapping[str, str]) -> str:
     bound = quantity.bound
-    words = [labels.get(bound.iri, "") if bound and bound is not Bound.EXACTLY else "", _number(quantity.value),
+    words = [labels.get(bound.iri, "") if bound is not Bound.EXACTLY else "", _number(format(quantity.value, "f")),
              quantity.unit or ""]
     extra = [x for x in (quantity.population, labels.get(quantity.place or "", ""),
                          None if quantity.year is None else str(quantity.year)) if x]
@@ -176,9 +177,8 @@ def _claim(record: ClaimRecord, found: StoreClaims, text: str, ids: Mapping[str,
     predicate_label = found.label(record.predicate)
     negated = record.polarity is Polarity.NEGATED
     verb = predicate_label.removeprefix("is claimed ") if predicate_label.startswith("is claimed to ") else None
-    quantity = record.quantity
     object_label = (found.label(record.object) if record.object
-                    else found.quantities.get(quantity.iri, "a quantity") if quantity else "a quantity")
+                    else found.quantities.get(record.quantity_iri or "", "a quantity"))
     citation = found.labels.get(record.citation.iri) or record.citation.value
     agent_label = found.label(record.attributed_to) if record.attributed_to else None
     subject = found.label(record.subject)
