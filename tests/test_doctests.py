@@ -16,7 +16,9 @@ MODULES = sorted(info.name for info in pkgutil.walk_packages(kg.__path__, prefix
 
 #: Modules whose docstrings hold examples; a module that loses them all fails here rather than passing quietly.
 WITH_EXAMPLES = ("kg.iris", "kg.sparql.terms", "kg.documents.links", "kg.documents.formats", "kg.shacl.sparql",
-                 "kg.export", "kg.export.jsonld", "kg.export.kgx", "kg.viz.model", "kg.viz.graph", "kg.viz.page")
+                 "kg.export", "kg.export.jsonld", "kg.export.kgx", "kg.viz.model", "kg.viz.graph", "kg.viz.page",
+                 "kg.extract", "kg.extract.sentences", "kg.extract.lexicon", "kg.extract.quantities",
+                 "kg.extract.citations", "kg.extract.score", "kg.extract.proposal")
 
 
 def test_every_module_of_the_package_is_collected() -> None:

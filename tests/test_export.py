@@ -19,7 +19,6 @@ import pytest
 import rdflib
 import yaml
 
-import kg.export as kg_export
 from kg.cli import main
 from kg.errors import UsageError
 from kg.export import ExportFormat, View, export
@@ -106,16 +105,6 @@ def test_sorted_lines_are_merged_from_runs_when_the_export_is_large(
     merged = tmp_path / "merged.nq"
     export(store, ExportFormat.NQUADS, merged)
     assert merged.read_bytes() == whole.read_bytes()
-
-
-def test_the_docstring_examples_run() -> None:
-    import doctest
-
-    from kg.export import jsonld, kgx
-
-    for module in (kg_export, jsonld, kgx):
-        result = doctest.testmod(module)
-        assert result.attempted > 0 and result.failed == 0, module.__name__
 
 
 def test_nquads_to_standard_output_equals_the_file(tmp_path: Path, built_store: Path,

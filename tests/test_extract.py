@@ -9,8 +9,6 @@ to a private copy of the data, extract its claims into its claims file and build
 from __future__ import annotations
 
 import ast
-import doctest
-import importlib
 import json
 import re
 from decimal import Decimal
@@ -37,8 +35,6 @@ from .conftest import DATA, REPO
 ARTICLE = "ketamine-migraine-article"
 LABEL = "fda-label-ketamine-injection"
 APPEAL = "ny-dfs-appeal-202308-166215"
-MODULES = ("kg.extract", "kg.extract.sentences", "kg.extract.lexicon", "kg.extract.quantities",
-           "kg.extract.citations", "kg.extract.score")
 #: The modules that read documents; none of them may look at curated claims.
 READERS = ("sentences", "lexicon", "cues", "context", "categories", "quantities", "citations", "reading",
            "proposal", "propose")
@@ -507,13 +503,6 @@ def test_references_of_every_kind() -> None:
         "Shown by Lee et al. (2020), PMID: 123456 and https://doi.org/10.1016/j.pain.2020.01.002.")]
     assert found == [("Lee et al. (2020)", None), ("PMID: 123456", "https://pubmed.ncbi.nlm.nih.gov/123456/"),
                      ("https://doi.org/10.1016/j.pain.2020.01.002", "https://doi.org/10.1016/j.pain.2020.01.002")]
-
-
-@pytest.mark.parametrize("module", MODULES)
-def test_docstring_examples(module: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(REPO)
-    result = doctest.testmod(importlib.import_module(module))
-    assert result.failed == 0 and result.attempted > 0
 
 
 def test_progress_is_reported_up_to_the_end_of_the_text(corpus: Corpus) -> None:

@@ -498,10 +498,3 @@ def test_command_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--max-triples" in text and "--category CATEGORY" in text
 
 
-@pytest.mark.parametrize("module", ["kg.viz.model", "kg.viz.graph", "kg.viz.page"])
-def test_docstring_examples_run(module: str) -> None:
-    import doctest
-    import importlib
-
-    failed, attempted = doctest.testmod(importlib.import_module(module))
-    assert attempted > 0 and failed == 0

@@ -1,6 +1,7 @@
 """SPARQL over the graph: the query library, parameters bound as terms, local and remote execution, outputs.
 
-One concept per module: :mod:`~kg.sparql.library` (the ``queries/*.rq`` files), :mod:`~kg.sparql.binding`
+One concept per module: :mod:`~kg.sparql.claims` (the one reader of claims, entities and documents back from a
+store), :mod:`~kg.sparql.library` (the ``queries/*.rq`` files), :mod:`~kg.sparql.binding`
 (parameters joined as terms), :mod:`~kg.sparql.engine` (running a query), :mod:`~kg.sparql.local` and
 :mod:`~kg.sparql.remote` (the backends), :mod:`~kg.sparql.timeout` (the time limit), :mod:`~kg.sparql.result` (what
 comes back, and the formats that fit it) and :mod:`~kg.sparql.formats` (writing it out).
@@ -9,6 +10,7 @@ comes back, and the formats that fit it) and :mod:`~kg.sparql.formats` (writing 
 from __future__ import annotations
 
 from .binding import bind_params, with_values
+from .claims import ClaimRecord, DocumentRecord, EntityRecord, StatementView
 from .engine import Backend, run
 from .library import Param, QueryInfo, find_query, load_library, parse_query
 from .local import OxigraphBackend, RdflibBackend
@@ -19,7 +21,10 @@ from .timeout import with_timeout
 
 __all__ = [
     "Backend",
+    "ClaimRecord",
+    "DocumentRecord",
     "EndpointUnavailable",
+    "EntityRecord",
     "GraphFormat",
     "HttpAuth",
     "OxigraphBackend",
@@ -30,6 +35,7 @@ __all__ = [
     "RdflibBackend",
     "RemoteBackend",
     "SelectFormat",
+    "StatementView",
     "bind_params",
     "find_query",
     "load_library",
