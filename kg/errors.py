@@ -124,6 +124,12 @@ class Option(Enum):
     PASSWORD = "password"
     INCLUDE_PROPOSED = "include_proposed"
     FULL = "full"
+    ALLOW_SERVICE = "allow_service"
+    HOST_NAME = "host_name"
+    CORS = "cors"
+    MEMORY = "memory"
+    MAX_ANSWER = "max_answer"
+    HEAVY_WORKERS = "heavy_workers"
 
     def __str__(self) -> str:
         return f"{{{self.value}}}"
@@ -187,6 +193,12 @@ _OPTION_KEYWORDS = {
     Option.PASSWORD: "password",
     Option.INCLUDE_PROPOSED: "include_proposed",
     Option.FULL: "full=True",
+    Option.ALLOW_SERVICE: "allow_services",
+    Option.HOST_NAME: "host_names",
+    Option.CORS: "cors",
+    Option.MEMORY: "memory_mb",
+    Option.MAX_ANSWER: "max_answer_mb",
+    Option.HEAVY_WORKERS: "heavy_workers",
 }
 
 # An option's placeholder: {out}, or {format=trig} with a value (which holds no braces).

@@ -72,6 +72,12 @@ _FLAGS = {
     Option.PASSWORD: Env.ENDPOINT_PASSWORD.value,
     Option.INCLUDE_PROPOSED: "--include-proposed",
     Option.FULL: "--full",
+    Option.ALLOW_SERVICE: "--allow-service",
+    Option.HOST_NAME: "--host-name",
+    Option.CORS: "--cors",
+    Option.MEMORY: "--memory",
+    Option.MAX_ANSWER: "--max-answer",
+    Option.HEAVY_WORKERS: "--heavy-workers",
 }
 
 
