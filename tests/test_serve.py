@@ -433,12 +433,13 @@ def _raw(port: int, request: bytes, *, timeout: float = 3.0) -> bytes:
 
 def test_a_bad_default_graph_uri_is_a_400(kg_server: Spawned) -> None:
     query = urllib.parse.urlencode({"query": "ASK {}", "default-graph-uri": "not an iri"})
-    status = _raw(kg_server.port, f"GET /sparql?{query} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    request = f"GET /sparql?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    status = _raw(kg_server.port, request.encode())
     assert status == b"HTTP/1.1 400 Bad Request"
 
 
 @pytest.mark.parametrize("length", ["abc", "-1"])
 def test_a_bad_content_length_is_a_400(kg_server: Spawned, length: str) -> None:
-    request = (f"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+    request = (f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
                f"Content-Length: {length}\r\n\r\nASK {{}}").encode()
     assert _raw(kg_server.port, request) == b"HTTP/1.1 400 Bad Request"

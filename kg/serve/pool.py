@@ -1,0 +1,254 @@
+"""The worker processes that run queries: two lanes, time and memory limits, and a process killed is replaced.
+
+Queries go to the *quick* lane first. One that runs past :attr:`Limits.promote_after` moves to the *long* lane,
+whose workers are kept apart for such queries, by exchanging its worker with an idle one of that lane; the
+server remembers its text, and later runs of it wait for a long-lane worker from the start. So the quick lane
+always has its workers for the queries that answer at once, however many heavy ones are asked. A query that
+turns long while every long-lane worker is busy is stopped with a 503 that asks to retry: the retry then waits
+its turn in the long lane.
+
+A query past its time limit or its memory limit is stopped by killing its worker process, which is replaced at
+once; the server's own memory and CPU are unaffected by what a query did.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from multiprocessing.context import BaseContext
+from pathlib import Path
+
+from ..errors import Option, StoreError
+from . import worker
+from .worker import Answer, Failure, Job, Ready
+
+__all__ = ["Lane", "Limits", "Pool"]
+
+_START_TIMEOUT = 30.0
+_POLL = 0.05
+_REMEMBERED = 1024
+
+
+class Lane(Enum):
+    """The two sets of workers."""
+
+    QUICK = "quick"
+    LONG = "long"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a query may use, and how many run at once.
+
+    Attributes:
+        timeout: seconds a query may run (and wait for a worker) before it is stopped with a 503.
+        memory: bytes of resident memory a worker may reach while it runs a query.
+        answer: bytes an answer may have once serialised.
+        workers: worker processes of the quick lane.
+        heavy_workers: worker processes of the long lane (0: no lanes, a long query keeps its worker).
+        promote_after: seconds after which a query counts as long.
+        queue: requests that may wait for a worker at once; past that, 503 at once.
+    """
+
+    timeout: float = 60.0
+    memory: int = 1024 << 20
+    answer: int = 64 << 20
+    workers: int = 2
+    heavy_workers: int = 1
+    promote_after: float = 0.5
+    queue: int = 32
+
+
+class _Worker:
+    """One worker process and the pipe to it."""
+
+    def __init__(self, context: BaseContext, store_dir: Path, limits: Limits, isolate: bool) -> None:
+        ours, theirs = context.Pipe()
+        self.process = context.Process(  # type: ignore[attr-defined]
+            target=worker.main, args=(theirs, str(store_dir), limits.answer, isolate), daemon=True,
+            name="kg-serve-worker")
+        self.process.start()
+        theirs.close()
+        self.conn = ours
+        ready = ours.recv() if ours.poll(_START_TIMEOUT) else None
+        if not isinstance(ready, Ready):
+            self.kill()
+            raise StoreError(f"a query worker could not open the store at {store_dir}")
+        self.isolated = ready.isolated
+
+    def resident(self) -> int | None:
+        """Return the worker's resident memory in bytes, where the system says (Linux)."""
+        try:
+            with open(f"/proc/{self.process.pid}/statm", "rb") as statm:
+                return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+def _context() -> BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["kg.serve.worker"])  # a replacement then starts in milliseconds
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class Pool:
+    """The worker processes; :meth:`run` is called from many threads at once.
+
+    Args:
+        store_dir: the store folder.
+        limits: the limits.
+        isolate: the workers give up network access (no federated endpoint is allowed).
+        log: called with a line when a worker is stopped or replaced.
+
+    Raises:
+        StoreError: a worker could not open the store.
+    """
+
+    def __init__(self, store_dir: Path, limits: Limits, *, isolate: bool,
+                 log: Callable[[str], None] | None = None) -> None:
+        self.store_dir, self.limits, self.isolate = store_dir, limits, isolate
+        self.log = log or (lambda message: None)
+        self._context = _context()
+        self._changed = threading.Condition()
+        self._idle: dict[Lane, list[_Worker]] = {Lane.QUICK: [], Lane.LONG: []}
+        self._all: set[_Worker] = set()
+        self._long: OrderedDict[Job, None] = OrderedDict()
+        self._closed = False
+        for lane, count in ((Lane.QUICK, limits.workers), (Lane.LONG, limits.heavy_workers)):
+            for _ in range(count):
+                self._add(lane, self._start())
+
+    @property
+    def isolated(self) -> bool:
+        """Whether the workers run without network access."""
+        return bool(self._all) and all(w.isolated for w in self._all)
+
+    def pids(self) -> list[int]:
+        """Return the process ids of the workers."""
+        return [w.process.pid for w in self._all if w.process.pid is not None]
+
+    def _start(self) -> _Worker:
+        started = _Worker(self._context, self.store_dir, self.limits, self.isolate)
+        with self._changed:
+            self._all.add(started)
+        return started
+
+    def _add(self, lane: Lane, added: _Worker) -> None:
+        with self._changed:
+            if self._closed:
+                added.kill()
+                return
+            self._idle[lane].append(added)
+            self._changed.notify_all()
+
+    def _replace(self, stopped: _Worker, lane: Lane) -> None:
+        """Kill a worker and start another in its lane, in the background."""
+        stopped.kill()
+        with self._changed:
+            self._all.discard(stopped)
+
+        def start() -> None:
+            while not self._closed:
+                try:
+                    self._add(lane, self._start())
+                    return
+                except StoreError as err:
+                    self.log(f"{err}; trying again in 1 s")
+                    time.sleep(1)
+
+        threading.Thread(target=start, name="kg-serve-replace", daemon=True).start()
+
+    def run(self, job: Job) -> Answer | Failure:
+        """Answer a job in a worker of the right lane, within the limits."""
+        lane = Lane.LONG if self.limits.heavy_workers and job in self._long else Lane.QUICK
+        taken = self._take(lane)
+        if taken is None:
+            return Failure(503, f"no worker became free within {self.limits.timeout:g} s: the server is busy; "
+                                "retry in a moment", retry_after=1)
+        try:
+            taken.conn.send(job)
+        except OSError:
+            self._replace(taken, lane)
+            return Failure(500, "the query's worker process had stopped; the server started another: retry")
+        return self._wait(taken, lane, job)
+
+    def _take(self, lane: Lane) -> _Worker | None:
+        with self._changed:
+            self._changed.wait_for(lambda: self._closed or bool(self._idle[lane]), self.limits.timeout)
+            if self._closed or not self._idle[lane]:
+                return None
+            return self._idle[lane].pop()
+
+    def _wait(self, running: _Worker, lane: Lane, job: Job) -> Answer | Failure:
+        """Wait for the worker's answer, stopping it at the time or memory limit; give the worker back."""
+        limits = self.limits
+        started = time.monotonic()
+        while not running.conn.poll(_POLL):
+            elapsed = time.monotonic() - started
+            if not running.process.is_alive():
+                break
+            if elapsed > limits.timeout:
+                self._replace(running, lane)
+                return Failure(503, f"the query ran past the time limit of {limits.timeout:g} s and was stopped: "
+                                    f"raise {Option.TIMEOUT}, add a LIMIT, or narrow it with parameters")
+            resident = running.resident()
+            if resident is not None and resident > limits.memory:
+                self._replace(running, lane)
+                return Failure(503, f"the query went past the memory limit of {limits.memory >> 20} MB and was "
+                                    f"stopped: narrow it, add a LIMIT, or raise {Option.MEMORY}")
+            if lane is Lane.QUICK and limits.heavy_workers and elapsed > limits.promote_after:
+                lane = self._promote(job)
+                if lane is Lane.QUICK:
+                    self._replace(running, lane)
+                    return Failure(503, f"the query runs long and the {limits.heavy_workers} worker(s) kept for "
+                                        "long queries are busy: retry in a moment, it will then wait for one (or "
+                                        f"raise {Option.HEAVY_WORKERS})", retry_after=1)
+        try:
+            reply = running.conn.recv()
+        except (EOFError, OSError):
+            code = running.process.exitcode
+            self._replace(running, lane)
+            how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            return Failure(500, f"the query's worker process stopped ({how}); the server started another")
+        if lane is Lane.LONG and time.monotonic() - started < limits.promote_after:
+            with self._changed:
+                self._long.pop(job, None)  # quick after all (the store changed, or it was busy then)
+        self._add(lane, running)
+        return reply  # type: ignore[no-any-return]
+
+    def _promote(self, job: Job) -> Lane:
+        """Move a running query to the long lane, if one of its workers is idle; return the lane it is in."""
+        with self._changed:
+            self._long[job] = None
+            self._long.move_to_end(job)
+            while len(self._long) > _REMEMBERED:
+                self._long.popitem(last=False)
+            if not self._idle[Lane.LONG]:
+                return Lane.QUICK
+            self._idle[Lane.QUICK].append(self._idle[Lane.LONG].pop())
+            self._changed.notify_all()
+            return Lane.LONG
+
+    def close(self) -> None:
+        """Stop every worker; the calls of :meth:`run` still waiting end with a failure."""
+        with self._changed:
+            self._closed = True
+            workers = list(self._all)
+            self._all.clear()
+            self._changed.notify_all()
+        for each in workers:
+            each.kill()
