@@ -44,8 +44,24 @@ class _Resolving:
         return super().resolve(kind, value, implicit)  # type: ignore[misc]
 
 
-class _Loader(_Resolving, yaml.SafeLoader):
-    """A safe loader that builds :class:`LocatedDict` mappings and refuses duplicate keys."""
+class _AliasError(yaml.constructor.ConstructorError):
+    """A node is used a second time through an alias (``*name``)."""
+
+
+class _NoAliases:
+    """Refuse aliases: a few lines of them can stand for billions of values (an "alias bomb")."""
+
+    constructed_objects: dict[Any, Any]
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        """Construct a node, as :meth:`yaml.constructor.BaseConstructor.construct_object` does, once only."""
+        if node in self.constructed_objects:
+            raise _AliasError(None, None, "an alias (*name) repeats a value given elsewhere", node.start_mark)
+        return super().construct_object(node, deep=deep)  # type: ignore[misc]
+
+
+class _Loader(_NoAliases, _Resolving, yaml.SafeLoader):
+    """A safe loader that builds :class:`LocatedDict` mappings and refuses duplicate keys and aliases."""
 
 
 def _construct(loader: _Loader, node: yaml.Node) -> Any:
@@ -87,7 +103,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_t
 
 _FastLoader: type[Any]
 if getattr(yaml, "__with_libyaml__", False):
-    class _CLoader(_Resolving, yaml.CSafeLoader):
+    class _CLoader(_NoAliases, _Resolving, yaml.CSafeLoader):
         """The same loader on libyaml's C parser: the same values and lines, several times faster."""
 
     _CLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -116,10 +132,14 @@ def load(path: Path, *, label: str | None = None) -> Any:
     if _FastLoader is not _Loader:
         try:
             return yaml.load(text, Loader=_FastLoader)  # a CSafeLoader
+        except _AliasError as err:
+            raise _alias_error(err, name) from None
         except yaml.YAMLError:
             pass  # parse again with the pure-Python loader below, so that error messages stay exactly the same
     try:
         return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
+    except _AliasError as err:
+        raise _alias_error(err, name) from None
     except yaml.MarkedYAMLError as err:
         # An unclosed quote is best located where it opens, not where the scanner gave up.
         opened = isinstance(err, yaml.scanner.ScannerError) and err.context_mark is not None
@@ -130,6 +150,13 @@ def load(path: Path, *, label: str | None = None) -> Any:
                                  file=name, line=line)]) from err
     except yaml.YAMLError as err:
         raise DataError([Problem(f"not valid YAML: {err}", file=name)]) from err
+
+
+def _alias_error(err: _AliasError, name: str) -> DataError:
+    line = err.problem_mark.line + 1 if err.problem_mark else None
+    return DataError([Problem("the value anchored here (&name) is repeated through an alias (*name): aliases are "
+                              "not allowed in data files, since a few can stand for billions of values; write the "
+                              "value out in full at each place", file=name, line=line)])
 
 
 def dump(data: Any) -> str:
