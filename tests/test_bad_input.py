@@ -8,6 +8,7 @@ store, if any, is exactly what it was before.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -335,6 +336,100 @@ def test_relation_to_a_claim_that_does_not_exist_names_it(
         "which no claims file defines: check the id"
     ]
     _assert_nothing_written(tmp_path)
+
+
+def _anchor_of(path: Path, quote: str, start: int, end: int, new: str) -> None:
+    """Replace the quote and offsets ``quote``, ``start``, ``end`` of a claim in ``path`` by the YAML ``new``."""
+    _edit(path, f'  quote: "{quote}"\n  start: {start}\n  end: {end}\n', new)
+
+
+def test_negative_offsets_are_refused_by_build_as_by_validate(
+    tmp_path: Path, data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Python reads text[-20:-5] from the end: the quote below sits there, and must still be refused.
+    text = (data_copy / "documents" / LABEL / "text.txt").read_text(encoding="utf-8")
+    quote = text[-20:-5]
+    at = text.find(quote)
+    path = _claims(data_copy, LABEL)
+    _anchor_of(path, "Ketamine hydrochloride injection is a general anesthetic", 517, 573,
+               f"  quote: {json.dumps(quote)}\n  start: -20\n  end: -5\n")
+    start, end = _line(path, "  start: -20"), _line(path, "  end: -5")
+    where = f"the quote is at start: {at}, end: {at + 15}"
+    expected = [
+        f"data/claims/{LABEL}.yaml:{start} claim label-role-general-anesthetic: start is -20, but offsets count "
+        f"characters from the start of the text, from 0: {where}",
+        f"data/claims/{LABEL}.yaml:{end} claim label-role-general-anesthetic: end is -5, but offsets count "
+        f"characters from the start of the text, from 0: {where}",
+    ]
+
+    assert _build_problems(capsys, data_copy, tmp_path) == expected
+    _assert_nothing_written(tmp_path)
+    code, _out, err = _run(capsys, "validate", "--data", str(data_copy))
+    assert code == 1
+    assert _problems(err) == expected
+
+
+def test_a_boolean_offset_is_not_taken_for_1(tmp_path: Path, data_copy: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    # YAML's true is Python's True, which slices as 1: the quote below sits at text[1:40].
+    text = (data_copy / "documents" / LABEL / "text.txt").read_text(encoding="utf-8")
+    quote = text[1:40]
+    assert text.find(quote) == 1
+    path = _claims(data_copy, LABEL)
+    _anchor_of(path, "Ketamine hydrochloride injection is a general anesthetic", 517, 573,
+               f"  quote: {json.dumps(quote)}\n  start: true\n  end: 40\n")
+    line = _line(path, "  start: true")
+
+    assert _the_only_problem(capsys, data_copy, tmp_path) == (
+        f"data/claims/{LABEL}.yaml:{line} claim label-role-general-anesthetic: start must be a whole number of "
+        "characters from the start of the text, not true: the quote is at start: 1, end: 40"
+    )
+    _assert_nothing_written(tmp_path)
+
+
+def test_yaml_alias_bomb_is_refused_in_one_line(tmp_path: Path, data_copy: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # Nine levels of nine aliases would stand for 9**9 (387 million) strings once walked.
+    levels = ['  note: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"  x{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 9) + "]" for n in range(1, 10)]
+    path = _claims(data_copy, APPEAL)
+    _edit(path, "claims:\n", "claims:\n- id: appeal-bomb\n" + "\n".join(levels) + "\n")
+    line = _line(path, "&l0")
+
+    assert _the_only_problem(capsys, data_copy, tmp_path) == (
+        f"data/claims/{APPEAL}.yaml:{line}: the value anchored here (&name) is repeated through an alias (*name): "
+        "aliases are not allowed in data files, since a few can stand for billions of values; write the value out "
+        "in full at each place"
+    )
+    _assert_nothing_written(tmp_path)
+
+
+def test_syntax_error_in_a_file_others_link_to_is_the_only_problem(
+    tmp_path: Path, data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The label and the appeal decision link to claims of the article: with the article unreadable, those links
+    # are not problems of their own, and must not bury the one that is.
+    path = _claims(data_copy, ARTICLE)
+    line = _line(path, "- id: article-history-dissociative-anesthetic") + 1
+    _edit(path, "- id: article-history-dissociative-anesthetic\n  category:",
+          "- id: article-history-dissociative-anesthetic\n   category:")
+
+    problem = _the_only_problem(capsys, data_copy, tmp_path)
+    assert problem.startswith(f"data/claims/{ARTICLE}.yaml:{line}: not valid YAML: "), problem
+    _assert_nothing_written(tmp_path)
+
+
+def test_claims_file_named_after_another_document_hides_no_real_problem(
+    tmp_path: Path, data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _claims(data_copy, ARTICLE)
+    _edit(path, f"document: {ARTICLE}\n", "document: ketamine-migraine\n")
+    line = _line(path, "document: ketamine-migraine")
+
+    assert _the_only_problem(capsys, data_copy, tmp_path) == (
+        f"data/claims/{ARTICLE}.yaml:{line}: 'document' is 'ketamine-migraine' but the file is named {ARTICLE}.yaml: "
+        "name the file after the document id"
+    )
 
 
 # Store safety ---------------------------------------------------------------------------------------------------

@@ -16,16 +16,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import _yaml, iris
-from .errors import DataError, Problem
-from .model import Anchor, Claim, Curation, Document, Entity, Location, Quantity
-from .vocab import Bound, Category, CitationStatus, CurationMethod, Modality, Polarity
+from .. import _yaml, iris
+from ..errors import DataError, Problem
+from ..model import Claim, Curation, Document, Entity, Location, Quantity
+from ..vocab import Bound, Category, CitationStatus, CurationMethod, Modality, Polarity
+from .anchors import CONTEXT_CHARS, anchor_of
 
 __all__ = ["CLAIM_FIELDS", "CONTEXT_CHARS", "STATUSES", "built_statuses", "claims_files", "claims_path", "keep_claims",
            "load_claims", "load_claims_files", "relation_problems"]
 
-#: How many characters of text before and after a quote are kept as its prefix and suffix.
-CONTEXT_CHARS = 32
 STATUSES = ("accepted", "proposed", "rejected")
 REQUIRED = ("id", "category", "subject", "predicate", "polarity", "modality", "citation", "quote", "start", "end")
 OPTIONAL = (
@@ -110,17 +109,23 @@ def load_claims_files(
     claims: list[Claim] = []
     seen = {claim_id: Location(_label(data_dir, claims_path(data_dir, document)))
             for claim_id, document in (elsewhere or {}).items()}
+    unread = False
     for path in paths:
         name = _label(data_dir, path)
         try:
             raw = _yaml.load(path, label=name)
         except DataError as err:
             problems.extend(err.problems)
+            unread = True
             continue
-        claims.extend(_load_file(raw, name, path.stem, documents, entities, seen, problems))
-    problems.extend(relation_problems(claims, set(seen)))
-    problems.extend(Problem(f"a relation names claim {target!r}, which no claims file defines: check the id",
-                            claim=source) for source, target in links if target not in seen)
+        loaded = _load_file(raw, name, path.stem, documents, entities, seen, problems)
+        unread = unread or loaded is None
+        claims.extend(loaded or ())
+    # A file whose claims could not be read may define the claims others name: say only what is wrong in it.
+    if not unread:
+        problems.extend(relation_problems(claims, set(seen)))
+        problems.extend(Problem(f"a relation names claim {target!r}, which no claims file defines: check the id",
+                                claim=source) for source, target in links if target not in seen)
     if problems:
         raise DataError(problems)
     return claims
@@ -180,49 +185,58 @@ def _line(claim: Claim) -> int | None:
 
 
 def _load_file(raw: Any, name: str, stem: str, documents: Mapping[str, Document], entities: Mapping[str, Entity],
-               seen: dict[str, Location], problems: list[Problem]) -> list[Claim]:
+               seen: dict[str, Location], problems: list[Problem]) -> list[Claim] | None:
+    """Return the claims of a file, or ``None`` when it is not read far enough to know the ids it defines."""
     if not isinstance(raw, _yaml.LocatedDict):
         problems.append(Problem("must be a mapping with 'document', 'document_sha256' and 'claims'", file=name))
-        return []
+        return None
     doc_id = raw.get("document")
     if doc_id != stem:
         problems.append(Problem(f"'document' is {doc_id!r} but the file is named {stem}.yaml: name the file "
                                 "after the document id", file=name, line=raw.line_of("document")))
-        return []
+        return _unbuilt(raw.get("claims"), name, seen)
     document = documents.get(str(doc_id))
     if document is None:
         problems.append(Problem(f"document {doc_id!r} is not in the data folder: add it with `kg add`",
                                 file=name, line=raw.line_of("document")))
-        return []
+        return _unbuilt(raw.get("claims"), name, seen)
     recorded = raw.get("document_sha256")
     if not recorded:
         problems.append(Problem(f"'document_sha256' is missing: set it to {document.sha256}", file=name,
                                 line=raw.line))
-        return []
+        return _unbuilt(raw.get("claims"), name, seen)
     listed = raw.get("claims")
     if document.text_sha256 != document.sha256 or recorded != document.text_sha256:
-        items: list[Any] = listed if isinstance(listed, list) else []
-        count = len(items)
-        # The orphaned claims still exist: links to them are not errors of their own.
-        for item in items:
-            if isinstance(item, _yaml.LocatedDict) and item.get("id") is not None:
-                seen.setdefault(str(item["id"]), Location(name, item.line))
+        count = len(listed) if isinstance(listed, list) else 0
         problems.append(Problem(
             f"document {doc_id!r} changed after its claims were curated (text SHA-256 {document.text_sha256}"
             f", claims curated against {recorded}): its {count} claims are orphaned. Restore the "
             "original text, or re-add the new text as a new document and re-anchor the claims to it",
             file=name, line=raw.line_of("document_sha256")))
-        return []
+        return _unbuilt(raw.get("claims"), name, seen)
     curation = _curation(raw.get("curation"), name, raw.line_of("curation"), problems)
     if not isinstance(listed, list):
         problems.append(Problem("'claims' must be a list of claims", file=name, line=raw.line_of("claims")))
-        return []
+        return None
     claims = []
     for item in listed:
         claim = _claim(item, name, document, entities, curation, seen, problems)
         if claim is not None:
             claims.append(claim)
     return claims
+
+
+def _unbuilt(listed: Any, name: str, seen: dict[str, Location]) -> list[Claim] | None:
+    """Note the ids of the claims of a file that cannot be built; return ``None`` when they cannot be read.
+
+    Those claims still exist: links to them are not errors of their own.
+    """
+    if not isinstance(listed, list):
+        return None
+    for item in listed:
+        if isinstance(item, _yaml.LocatedDict) and item.get("id") is not None:
+            seen.setdefault(str(item["id"]), Location(name, item.line))
+    return []
 
 
 def _curation(raw: Any, name: str, line: int, problems: list[Problem]) -> Curation:
@@ -265,7 +279,7 @@ def _claim(item: Any, name: str, document: Document, entities: Mapping[str, Enti
     cues, references, supports, challenges = (_strings(item, key, fields.problem)
                                                for key in ("cues", "references", "supports", "challenges"))
     fields.check_evidence(modality, citation, cues=cues, references=references)
-    anchor = _anchor(item, document, fields.problem)
+    anchor = anchor_of(item, document, fields.problem)
     if anchor is not None:
         fields.check_cues(cues, anchor.quote)
     if (len(problems) > before or category is None or polarity is None or modality is None or citation is None
@@ -441,55 +455,3 @@ def _quantity(item: _yaml.LocatedDict, entity: Any, problem: Any) -> Quantity | 
     return Quantity(value=value, unit=None if raw.get("unit") is None else str(raw["unit"]), bound=Bound(bound),
                     population=None if raw.get("population") is None else str(raw["population"]),
                     place=place, year=year)
-
-
-def _anchor(item: _yaml.LocatedDict, document: Document, problem: Any) -> Anchor | None:
-    quote, start, end = item.get("quote"), item.get("start"), item.get("end")
-    if not isinstance(quote, str) or not quote:
-        return None
-    text = document.text
-    if isinstance(start, int) and isinstance(end, int) and text[start:end] == quote:
-        return Anchor(quote=quote, start=start, end=end, prefix=text[max(0, start - CONTEXT_CHARS): start],
-                      suffix=text[end: end + CONTEXT_CHARS])
-    found = _occurrences(text, quote)
-    if not isinstance(start, int) or not isinstance(end, int):
-        if found:
-            problem(f"start and end must be character offsets: the quote is at start: {found[0]}, "
-                    f"end: {found[0] + len(quote)}", "start")
-        elif start is not None and end is not None:
-            problem("start and end must be whole numbers (character offsets into the text)", "start")
-        return None
-    if found:
-        places = ", ".join(f"start: {s}, end: {s + len(quote)}" for s in found[:5])
-        problem(f"the quote is not at {start}-{end} in {document.id} but at {places}: correct the offsets",
-                "start")
-    else:
-        problem(f"the quote is not found in {document.id}; closest passage: {_closest(text, quote)!r}; copy the "
-                "words exactly from the document (typos, curly quotes and all)", "quote")
-    return None
-
-
-def _occurrences(text: str, quote: str) -> list[int]:
-    """Return where ``quote`` starts in ``text``, occurrences not overlapping (as ``re.finditer`` finds them)."""
-    found = []
-    at = text.find(quote)
-    while at >= 0:
-        found.append(at)
-        at = text.find(quote, at + len(quote))
-    return found
-
-
-def _closest(text: str, quote: str) -> str:
-    """Return the passage of ``text`` most like ``quote``, of about the same length."""
-    matcher = difflib.SequenceMatcher(None, text, quote, autojunk=len(text) > 20000)
-    match = matcher.find_longest_match(0, len(text), 0, len(quote))
-    start = max(0, match.a - match.b)
-    best = text[start: start + len(quote)]
-    best_ratio = difflib.SequenceMatcher(None, best, quote).ratio()
-    step = max(1, len(quote) // 10)
-    for offset in range(max(0, start - len(quote)), min(len(text), start + len(quote)), step):
-        window = text[offset: offset + len(quote)]
-        ratio = difflib.SequenceMatcher(None, window, quote).ratio()
-        if ratio > best_ratio:
-            best, best_ratio = window, ratio
-    return best
