@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 KG     := $(BIN)/kg
 
-.PHONY: run test install system-deps lint canonical clean bench bench-quick screenshots reference
+.PHONY: run test install system-deps tools lint canonical clean bench bench-quick screenshots reference
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ install: $(VENV)/.installed
 system-deps:
 	@bash .ci/system-deps.sh
 
+# The KGX validator and the Biolink Model Toolkit, in .venv-kgx (kgx needs numpy<2; see docs/exporting.md).
+tools:
+	@PYTHON=$(PYTHON) bash .ci/tools-venv.sh
+
 run: install
 	$(KG) build
 	$(KG) validate
@@ -26,7 +30,7 @@ run: install
 	$(KG) queries --run --limit 12
 	$(KG) viz --view entities --out .kg/entities.html
 
-test: install system-deps
+test: install system-deps tools
 	$(BIN)/python -m pytest
 
 lint: install
