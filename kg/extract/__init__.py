@@ -21,7 +21,8 @@ from .. import __version__
 from .lexicon import Candidate, Lexicon, Mention
 from .output import Extractor, MergeResult, OutputFormat, claims_yaml, json_lines, merge
 from .propose import Extraction, Proposal, extract
-from .score import ScoreFormat, Scores, Tally, render, score_corpus, score_proposals
+from .score import ScoreFormat, Scores, Tally, render, score_corpus, score_development, score_proposals, write_scores
+from .vocabularies import open_lexicon
 
 __all__ = [
     "EXTRACTOR",
@@ -40,9 +41,12 @@ __all__ = [
     "extract",
     "json_lines",
     "merge",
+    "open_lexicon",
     "render",
     "score_corpus",
+    "score_development",
     "score_proposals",
+    "write_scores",
 ]
 
 #: The extractor's name and version, recorded on every proposal (its version is the package's).

@@ -18,8 +18,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .. import iris
 from ..model import Entity
 from ..vocab import EntityType
+from .newterms import find_new_names, proposed_entity
+from .ontologies import OntologyIndex, OntologyMatch, Scope
 from .sentences import Token, stem, tokenize
 
 __all__ = ["Candidate", "Lexicon", "Mention", "find_candidates"]
@@ -47,6 +50,9 @@ class Mention:
         last: index of the last word token.
         words: indexes of the tokens that match the name's words (all of them for an exact match).
         loose: whether it was found by loose matching.
+        source: where the name came from: ``None`` for ``entities.yaml``, an ontology's prefix (``HP``,
+            ``DRUGBANK``, ``ICD10CM``) with the name's scope (``HP exact``), or ``proposed`` for a name read
+            from its form alone.
     """
 
     entity: Entity
@@ -56,6 +62,7 @@ class Mention:
     last: int
     words: tuple[int, ...] = ()
     loose: bool = False
+    source: str | None = None
 
     @property
     def type(self) -> EntityType:
@@ -111,10 +118,23 @@ class Lexicon:
     >>> lexicon = Lexicon([drug, place])
     >>> [m.entity.label for m in lexicon.find(tokenize("Ketamine infusions help us in the US."))]
     ['ketamine', 'United States']
+
+    With an ontology index, names the vocabulary lacks are found there (the vocabulary's own entities win, and
+    an ontology term that is a vocabulary entity's id or exact match is that entity); with ``propose`` also
+    names read from their form alone (:mod:`kg.extract.newterms`). Either kind of entity not in the
+    vocabulary is kept in :attr:`new_entities`.
     """
 
-    def __init__(self, entities: Iterable[Entity]) -> None:
+    def __init__(self, entities: Iterable[Entity], *, ontology: OntologyIndex | None = None,
+                 propose: bool = False) -> None:
         self.entities = tuple(entities)
+        self.ontology = ontology
+        self.propose = propose
+        self.new_entities: dict[str, Entity] = {}
+        self._known: dict[str, Entity] = {}
+        for entity in self.entities:
+            for iri in (entity.iri, *entity.exact_matches):
+                self._known.setdefault(iri, entity)
         self._terms: dict[str, list[_Term]] = {}
         self._loose: dict[str, list[_LooseTerm]] = {}
         for rank, entity in enumerate(self.entities):
@@ -153,8 +173,41 @@ class Lexicon:
         """Return the entities named in a sentence's tokens, in text order (exact matches, then loose ones)."""
         words = [i for i, t in enumerate(tokens) if t.is_word]
         exact = self._exact(tokens, words)
+        covered = {i for m in exact for i in range(m.first, m.last + 1)}
+        if self.ontology is not None:
+            for match in self.ontology.find(tokens, frozenset(covered)):
+                exact.append(self._from_ontology(match, tokens))
+                covered.update(range(match.first, match.last + 1))
+        if self.propose:
+            for name in find_new_names(tokens, covered):
+                text = " ".join(t.text for t in tokens[name.first:name.last + 1] if t.is_word)
+                entity = self._new(proposed_entity(text, name.type))
+                exact.append(Mention(entity, tokens[name.first].start, tokens[name.last].end, name.first, name.last,
+                                     tuple(i for i in range(name.first, name.last + 1) if tokens[i].is_word),
+                                     source="proposed"))
         loose = self._find_loose(tokens, words, exact)
         return sorted(exact + loose, key=lambda m: (m.start, -m.end, m.loose, m.entity.iri))
+
+    def _new(self, entity: Entity) -> Entity:
+        """Return the entity not in the vocabulary made for a name, the same one each time it is named."""
+        return self.new_entities.setdefault(entity.iri, entity)
+
+    def _from_ontology(self, match: OntologyMatch, tokens: Sequence[Token]) -> Mention:
+        """Return the mention of an ontology term: the vocabulary's entity for it, the term itself for its label
+        or an exact synonym, or a proposed entity for a related, broad or narrow synonym (the term a candidate)."""
+        term = match.term
+        iri = iris.expand(term.curie)
+        entity = self._known.get(iri)
+        if entity is None and match.scope in (Scope.LABEL, Scope.EXACT):
+            entity = self._new(Entity(iri, term.curie, term.label, term.type))
+        elif entity is None:
+            text = " ".join(t.text for t in tokens[match.first:match.last + 1] if t.is_word)
+            entity = self._new(proposed_entity(
+                text, term.type, close=() if match.scope is Scope.NARROW else (term.curie,),
+                broader=(term.curie,) if match.scope is Scope.NARROW else ()))
+        indexes = tuple(i for i in range(match.first, match.last + 1) if tokens[i].is_word)
+        return Mention(entity, match.start, match.end, match.first, match.last, indexes,
+                       source=f"{term.curie.split(':')[0]} {match.scope.value}")
 
     def _exact(self, tokens: Sequence[Token], words: list[int]) -> list[Mention]:
         found = []

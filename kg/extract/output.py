@@ -19,14 +19,17 @@ from typing import Any
 
 import yaml
 
-from .. import _yaml
+from .. import _yaml, iris
 from ..claims import claims_path
+from ..entities import ENTITIES_FILE
 from ..errors import DataError, Option, Problem, UsageError
 from ..files import atomic_output
+from ..model import Entity
 from ..vocab import Bound
 from .propose import Extraction, Proposal
 
-__all__ = ["Extractor", "MergeResult", "OutputFormat", "claims_yaml", "json_lines", "merge", "record"]
+__all__ = ["Extractor", "MergeResult", "OutputFormat", "claims_yaml", "entity_record", "json_lines", "merge",
+           "merge_entities", "record"]
 
 
 class OutputFormat(StrEnum):
@@ -55,15 +58,17 @@ class MergeResult:
     added: int
     overlapping: int
     created: bool
+    entities: int = 0
 
     @property
     def message(self) -> str:
         """Return a one-line account of the merge."""
+        new = f"; {self.entities} proposed entities added to {ENTITIES_FILE}" if self.entities else ""
         if not self.added:
-            return f"nothing added to {self.path}: every proposal overlaps a claim already there"
+            return f"nothing added to {self.path}: every proposal overlaps a claim already there{new}"
         verb = "created" if self.created else "added to"
         skipped = f"; {self.overlapping} overlapping existing claims left out" if self.overlapping else ""
-        return f"{self.added} proposed claims {verb} {self.path}{skipped}: review them there"
+        return f"{self.added} proposed claims {verb} {self.path}{skipped}{new}: review them there"
 
 
 def _value(number: Decimal) -> int | float:
@@ -106,11 +111,34 @@ def _dump(data: Any) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False)
 
 
+def entity_record(entity: Entity) -> dict[str, Any]:
+    """Return an entity the vocabulary lacks as an ``entities.yaml`` entry with ``status: proposed``.
+
+    >>> from kg.vocab import EntityType
+    >>> entity_record(Entity(iris.expand("HP:0002315"), "HP:0002315", "Headache", EntityType.PHENOTYPE))
+    {'id': 'HP:0002315', 'label': 'Headache', 'type': 'phenotype', 'status': 'proposed'}
+    """
+    entry: dict[str, Any] = {"id": entity.curie, "label": entity.label, "type": entity.type.value,
+                             "status": "proposed"}
+    for key, values in (("close_matches", entity.close_matches), ("broader", entity.broader)):
+        if values:
+            entry[key] = [iris.compress(v) for v in values]
+    return entry
+
+
 def _candidates_comment(extraction: Extraction) -> list[str]:
     if not extraction.candidates:
         return []
     lines = ["#", "# Candidate new entities (not in entities.yaml, so not used in any claim):"]
     lines += [f"#   {c.text!r} ({c.reason}; {c.count}x, first at offset {c.start})" for c in extraction.candidates]
+    return lines
+
+
+def _entities_comment(extraction: Extraction) -> list[str]:
+    if not extraction.new_entities:
+        return []
+    lines = ["#", f"# Entities the proposals name that {ENTITIES_FILE} lacks (a merge adds them as proposals):"]
+    lines += [f"#   {e.curie}: {e.label} ({e.type.value})" for e in extraction.new_entities]
     return lines
 
 
@@ -121,6 +149,7 @@ def claims_yaml(extraction: Extraction, extractor: Extractor) -> str:
         "# Review each: set 'status: accepted' once it is right (edit any field), or 'status: rejected'.",
         f"# {extraction.message}.",
         *_candidates_comment(extraction),
+        *_entities_comment(extraction),
     ]
     body = {"document": extraction.document, "document_sha256": extraction.document_sha256,
             "curation": {"method": "text-mining", "curator": extractor.name, "tool": str(extractor)},
@@ -150,8 +179,6 @@ def _spans(claims: Iterable[Any]) -> list[tuple[int, int]]:
             if isinstance(c, dict) and isinstance(c.get("start"), int) and isinstance(c.get("end"), int)]
 
 
-_CLAIMS_KEY = re.compile(r"^claims:[ \t]*(?:#.*)?$", re.MULTILINE)
-_EMPTY_CLAIMS = re.compile(r"^claims:[ \t]*\[\][ \t]*(?:#.*)?$", re.MULTILINE)
 _TOP_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:", re.MULTILINE)
 
 
@@ -167,9 +194,10 @@ def merge(data_dir: Path, extraction: Extraction, extractor: Extractor) -> Merge
     """
     path = claims_path(data_dir, extraction.document)
     if not path.exists():
+        added = merge_entities(data_dir, extraction.new_entities, extractor)
         with atomic_output(path) as handle:
             handle.write(claims_yaml(extraction, extractor).encode("utf-8"))
-        return MergeResult(path, len(extraction.proposals), 0, created=True)
+        return MergeResult(path, len(extraction.proposals), 0, created=True, entities=added)
     raw = _yaml.load(path)
     name = str(path)
     if not isinstance(raw, dict) or raw.get("document") != extraction.document:
@@ -188,6 +216,8 @@ def merge(data_dir: Path, extraction: Extraction, extractor: Extractor) -> Merge
              if p.id not in ids and not any(p.start < end and start < p.end for start, end in taken)]
     if not fresh:
         return MergeResult(path, 0, len(extraction.proposals), created=False)
+    named = {c for p in fresh for c in (p.subject, p.object, p.attributed_to, p.condition, p.agency, p.jurisdiction)}
+    added = merge_entities(data_dir, [e for e in extraction.new_entities if e.curie in named], extractor)
     text = path.read_text(encoding="utf-8")
     merged = _appended(text, fresh, extractor, path)
     check = yaml.safe_load(merged)
@@ -197,21 +227,55 @@ def merge(data_dir: Path, extraction: Extraction, extractor: Extractor) -> Merge
                          f"proposals with {Option.OUT} and copy them in by hand")
     with atomic_output(path) as handle:
         handle.write(merged.encode("utf-8"))
-    return MergeResult(path, len(fresh), len(extraction.proposals) - len(fresh), created=False)
+    return MergeResult(path, len(fresh), len(extraction.proposals) - len(fresh), created=False, entities=added)
+
+
+def merge_entities(data_dir: Path, entities: Sequence[Entity], extractor: Extractor) -> int:
+    """Append to ``entities.yaml`` the entities it lacks, each with ``status: proposed``; return how many.
+
+    Raises:
+        DataError: ``entities.yaml`` is not a mapping with a list under ``entities``.
+        UsageError: its ``entities`` list is not the file's last key, so it cannot be appended to.
+    """
+    path = data_dir / ENTITIES_FILE
+    if not entities:
+        return 0
+    if not path.exists():
+        with atomic_output(path) as handle:
+            handle.write(_dump({"entities": [entity_record(e) for e in entities]}).encode("utf-8"))
+        return len(entities)
+    raw = _yaml.load(path)
+    if not isinstance(raw, dict) or not isinstance(raw.get("entities"), list):
+        raise DataError([Problem("must be a mapping with a list under 'entities'", file=str(path))])
+    have = {str(e.get("id")) for e in raw["entities"] if isinstance(e, dict)}
+    fresh = [e for e in entities if e.curie not in have]
+    if not fresh:
+        return 0
+    text = path.read_text(encoding="utf-8")
+    merged = _appended_block(text, "entities", [entity_record(e) for e in fresh],
+                             f"Proposed by {extractor}: check each (id, label, type), then delete 'status'.", path)
+    with atomic_output(path) as handle:
+        handle.write(merged.encode("utf-8"))
+    return len(fresh)
 
 
 def _appended(text: str, proposals: Sequence[Proposal], extractor: Extractor, path: Path) -> str:
     """Return a claims file's text with proposals appended to its ``claims`` list."""
-    empty = _EMPTY_CLAIMS.search(text)
+    return _appended_block(text, "claims", [record(p, extractor) for p in proposals],
+                           f"Proposed by {extractor}: review each (status: accepted or rejected).", path)
+
+
+def _appended_block(text: str, key_name: str, entries: list[dict[str, Any]], comment: str, path: Path) -> str:
+    """Return a file's text with entries appended to its top-level list ``key_name``, which must be last."""
+    empty = re.compile(rf"^{key_name}:[ \t]*\[\][ \t]*(?:#.*)?$", re.MULTILINE).search(text)
     if empty:
-        text = text[:empty.start()] + "claims:" + text[empty.end():]
-    key = _CLAIMS_KEY.search(text)
+        text = text[:empty.start()] + f"{key_name}:" + text[empty.end():]
+    key = re.compile(rf"^{key_name}:[ \t]*(?:#.*)?$", re.MULTILINE).search(text)
     if key is None or _TOP_KEY.search(text, key.end()):
-        raise UsageError(f"cannot merge into {path}: 'claims' must be the file's last key, written as a block "
+        raise UsageError(f"cannot merge into {path}: {key_name!r} must be the file's last key, written as a block "
                          f"list; move it to the end, or write the proposals with {Option.OUT} and copy them in by hand")
     item = re.search(r"^( *)- ", text[key.end():], re.MULTILINE)
     indent = " " * (len(item.group(1)) if item else 0)
-    block = _dump([record(p, extractor) for p in proposals])
-    lines = [f"{indent}# Proposed by {extractor}: review each (status: accepted or rejected)."]
-    lines += [indent + line if line else line for line in block.splitlines()]
+    lines = [f"{indent}# {comment}"]
+    lines += [indent + line if line else line for line in _dump(entries).splitlines()]
     return text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Quantity
+from ..model import Entity, Quantity
 from ..vocab import Category, CitationStatus, Modality, Polarity
 from .lexicon import Candidate
 
@@ -46,7 +46,11 @@ class Proposal:
 
 @dataclass(frozen=True)
 class Extraction:
-    """What the extractor found in one document."""
+    """What the extractor found in one document.
+
+    ``new_entities`` are the entities the proposals name that ``entities.yaml`` lacks: ontology terms, and
+    names read from their form alone (``ent:`` ids), in id order.
+    """
 
     document: str
     document_sha256: str
@@ -54,6 +58,7 @@ class Extraction:
     entities: tuple[str, ...]
     candidates: tuple[Candidate, ...]
     sentences: int
+    new_entities: tuple[Entity, ...] = ()
 
     @property
     def message(self) -> str:
@@ -63,8 +68,9 @@ class Extraction:
         if not self.entities:
             return (f"no known entity was found in {self.document}: nothing proposed (add its entities to "
                     f"entities.yaml first){candidates}")
+        new = f", {len(self.new_entities)} of them new (proposed)" if self.new_entities else ""
         return (f"{len(self.proposals)} claims proposed from {self.sentences} sentences of {self.document}, "
-                f"{len(self.entities)} known entities found{candidates}")
+                f"{len(self.entities)} known entities found{new}{candidates}")
 
 
 def quantity_text(quantity: Quantity | None) -> str | None:

@@ -125,12 +125,14 @@ class _Reader:
         for segment in segments(self.document.text):
             tokens = tokenize(segment.text, segment.start)
             mentions = self._mentions(tokens)
-            found.update(m.entity.curie for m in mentions)
+            known = [m for m in mentions if m.source != "proposed"]
+            found.update(m.entity.curie for m in known)
             if segment.kind is SegmentKind.HEADING:
                 self._remember(mentions, [])
                 self.previous = None
                 continue
-            read.append(([t for t in tokens if not self._in_url(t.start)], mentions))
+            # Names read from their form alone stay listed as candidates, for the curator to look at.
+            read.append(([t for t in tokens if not self._in_url(t.start)], known))
             sentence = Reading(segment, tokens, mentions)
             for proposal in self._propose(sentence):
                 proposals.setdefault(proposal.key, proposal)
@@ -142,8 +144,11 @@ class _Reader:
                 progress(segment.end)
         ordered = sorted(proposals.values(), key=lambda p: (p.start, p.end, p.category.value, p.subject, p.predicate,
                                                             p.object or "", str(quantity_text(p.quantity))))
+        named = {c for p in ordered for c in (p.subject, p.object, p.attributed_to, p.condition, p.agency,
+                                              p.jurisdiction) if c}
+        new = sorted((e for e in self.lexicon.new_entities.values() if e.curie in named), key=lambda e: e.curie)
         return Extraction(self.document.id, self.document.sha256, tuple(ordered), tuple(sorted(found)),
-                          tuple(find_candidates(read)), len(read))
+                          tuple(find_candidates(read)), len(read), tuple(new))
 
     def _remember(self, mentions: Sequence[Mention], subjects: Sequence[Entity]) -> None:
         """Keep the treatment, condition and study a sentence was about, for the sentences after it."""
