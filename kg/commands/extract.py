@@ -24,9 +24,13 @@ _PROGRESS_FROM = 200_000
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default, or '-': standard output). Written whole or not at all.")
 @click.option("--merge", "merge_into", is_flag=True,
-              help="Add the proposals that overlap no claim already there to data/claims/DOCUMENT.yaml.")
+              help="Add the proposals that overlap no claim already there to data/claims/DOCUMENT.yaml, and the "
+                   "entities they name that entities.yaml lacks to entities.yaml (status: proposed).")
+@click.option("--vocabulary-only", is_flag=True,
+              help="Read with entities.yaml alone: no public ontology, no entity proposed from its form.")
 @data_option
-def extract(document: str, fmt: str, out: Path | None, merge_into: bool, data_dir: Path) -> None:
+def extract(document: str, fmt: str, out: Path | None, merge_into: bool, vocabulary_only: bool,
+            data_dir: Path) -> None:
     """Propose claims from DOCUMENT (an id, or the path of a file added with `kg add`).
 
     Each proposal is a claim with status 'proposed' and the extractor's name and version, anchored to the exact
@@ -42,7 +46,7 @@ def extract(document: str, fmt: str, out: Path | None, merge_into: bool, data_di
     """
     from ..documents import load_documents, resolve_document
     from ..entities import load_entities
-    from ..extract import EXTRACTOR, Lexicon, OutputFormat, claims_yaml, json_lines, merge
+    from ..extract import EXTRACTOR, OutputFormat, claims_yaml, json_lines, merge, open_lexicon
     from ..extract import extract as run
     from ..files import atomic_output
 
@@ -55,7 +59,9 @@ def extract(document: str, fmt: str, out: Path | None, merge_into: bool, data_di
         raise UsageError(f"no data folder at {data_dir}: pass --data DIR (or set KG_DATA)")
     doc_id = resolve_document(data_dir, document)
     target = load_documents(data_dir)[doc_id]
-    lexicon = Lexicon(load_entities(data_dir).values())
+    lexicon, warning = open_lexicon(load_entities(data_dir).values(), ontologies=not vocabulary_only)
+    if warning:
+        err(warning)
     extraction = run(target, lexicon, progress=_progress(len(target.text)))
     err(extraction.message)
     if merge_into:
@@ -94,18 +100,33 @@ def _progress(total: int) -> Callable[[int], None] | None:
 @click.argument("documents", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table",
               show_default=True, help="How to print the scores.")
+@click.option("--development", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Score a development set (a folder of NAME.txt and NAME.yaml) instead of the curated claims.")
+@click.option("--write-doc", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Also write the Markdown table into this file's scores block (docs/extraction.md).")
+@click.option("--vocabulary-only", is_flag=True, help="Read with entities.yaml alone, as `kg extract` does.")
 @data_option
-def extract_score(documents: tuple[str, ...], fmt: str, data_dir: Path) -> None:
-    """Score `kg extract` against the curated claims: recall and precision per document and category.
+def extract_score(documents: tuple[str, ...], fmt: str, development: Path | None, write_doc: Path | None,
+                  vocabulary_only: bool, data_dir: Path) -> None:
+    """Score `kg extract` against the curated claims: recall and precision per document, category and measure.
 
     A curated claim is found when a proposal of the same category overlaps its quote; a proposal is correct
-    when it overlaps a curated claim of the same category. With no DOCUMENTS, every document with claims.
+    when it overlaps a curated claim of the same category. The measures ask less (overlap alone) or more (the
+    same polarity, modality, subject, object, content). With no DOCUMENTS, every document with claims.
 
     \b
-    Example:
+    Examples:
       kg extract-score --format markdown
+      kg extract-score --write-doc docs/extraction.md
+      kg extract-score --development tests/fixtures/unseen --write-doc docs/extraction.md
     """
-    from ..extract import ScoreFormat, render, score_corpus
+    from ..extract import ScoreFormat, render, score_corpus, score_development, write_scores
 
-    scores = score_corpus(data_dir, documents or None)
+    if development is not None and documents:
+        raise UsageError("give DOCUMENTS or --development, not both")
+    scores = (score_development(development, data_dir, ontologies=not vocabulary_only) if development is not None
+              else score_corpus(data_dir, documents or None, ontologies=not vocabulary_only))
     sys.stdout.write(render(scores, ScoreFormat(fmt)))
+    if write_doc is not None:
+        write_scores(write_doc, scores)
+        err(f"wrote the scores into {write_doc}")
