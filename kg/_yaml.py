@@ -45,23 +45,50 @@ class _Resolving:
 
 
 class _AliasError(yaml.constructor.ConstructorError):
-    """A node is used a second time through an alias (``*name``)."""
+    """Aliases (``*name``) in a file stand for more values than :data:`ALIAS_VALUES`."""
 
 
-class _NoAliases:
-    """Refuse aliases: a few lines of them can stand for billions of values (an "alias bomb")."""
+#: How many values (scalars, lists, mappings) the aliases of one file may stand for in all: far more than any data
+#: file repeats (PyYAML writes an alias for each list a dump holds twice), far fewer than an "alias bomb" of a few
+#: lines stands for (nine levels of nine aliases: 387 million).
+ALIAS_VALUES = 1_000_000
+
+
+class _BoundedAliases:
+    """Count the values that aliases stand for, and stop at :data:`ALIAS_VALUES` before they are walked."""
 
     constructed_objects: dict[Any, Any]
 
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)  # type: ignore[call-arg]
+        self._alias_values = 0
+        self._alias_sizes: dict[int, int] = {}
+
     def construct_object(self, node: Any, deep: bool = False) -> Any:
-        """Construct a node, as :meth:`yaml.constructor.BaseConstructor.construct_object` does, once only."""
+        """Construct a node, as :meth:`yaml.constructor.BaseConstructor.construct_object` does."""
         if node in self.constructed_objects:
-            raise _AliasError(None, None, "an alias (*name) repeats a value given elsewhere", node.start_mark)
+            self._alias_values += _size(node, self._alias_sizes)
+            if self._alias_values > ALIAS_VALUES:
+                raise _AliasError(None, None, "too many values through aliases", node.start_mark)
         return super().construct_object(node, deep=deep)  # type: ignore[misc]
 
 
-class _Loader(_NoAliases, _Resolving, yaml.SafeLoader):
-    """A safe loader that builds :class:`LocatedDict` mappings and refuses duplicate keys and aliases."""
+def _size(node: Any, sizes: dict[int, int]) -> int:
+    """Return how many values a node stands for, its own included, remembering the size of each node."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_size(child, sizes) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size += sum(_size(key, sizes) + _size(value, sizes) for key, value in node.value)
+    sizes[id(node)] = size
+    return size
+
+
+class _Loader(_BoundedAliases, _Resolving, yaml.SafeLoader):
+    """A safe loader that builds :class:`LocatedDict` mappings and refuses duplicate keys and alias bombs."""
 
 
 def _construct(loader: _Loader, node: yaml.Node) -> Any:
@@ -103,7 +130,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_t
 
 _FastLoader: type[Any]
 if getattr(yaml, "__with_libyaml__", False):
-    class _CLoader(_NoAliases, _Resolving, yaml.CSafeLoader):
+    class _CLoader(_BoundedAliases, _Resolving, yaml.CSafeLoader):
         """The same loader on libyaml's C parser: the same values and lines, several times faster."""
 
     _CLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -154,9 +181,9 @@ def load(path: Path, *, label: str | None = None) -> Any:
 
 def _alias_error(err: _AliasError, name: str) -> DataError:
     line = err.problem_mark.line + 1 if err.problem_mark else None
-    return DataError([Problem("the value anchored here (&name) is repeated through an alias (*name): aliases are "
-                              "not allowed in data files, since a few can stand for billions of values; write the "
-                              "value out in full at each place", file=name, line=line)])
+    return DataError([Problem(f"the aliases (*name) of the value anchored here (&name) stand for over "
+                              f"{ALIAS_VALUES:,} values, which no data file needs: write the values out instead of "
+                              "repeating them through aliases", file=name, line=line)])
 
 
 def dump(data: Any) -> str:
