@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from ..errors import QueryError
 from ..iris import compress, expand
 
-__all__ = ["Term", "from_json", "from_rdflib", "parse_value", "short", "to_json", "to_rdflib"]
+__all__ = ["Term", "from_json", "from_rdflib", "parse_value", "short", "to_json", "to_rdflib", "unescape"]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -25,7 +25,7 @@ _LITERAL = re.compile(r'^"(?P<value>(?:[^"\\]|\\.)*)"(?:@(?P<lang>[A-Za-z]+(?:-[
 
 
 def parse_value(raw: str, kind: str | None = None, *, name: str = "value") -> Term:
-    """Return the RDF term a user wrote for a parameter.
+    r"""Return the RDF term a user wrote for a parameter.
 
     With a declared ``kind`` the value is read as that type; without one it is read as an IRI (``<...>``,
     ``http(s)://...`` or a CURIE with a known prefix), a quoted literal (``"text"``, ``"text"@en``,
@@ -33,6 +33,14 @@ def parse_value(raw: str, kind: str | None = None, *, name: str = "value") -> Te
 
     >>> parse_value("CHEBI:6121", "iri")
     <NamedNode value=http://purl.obolibrary.org/obo/CHEBI_6121>
+
+    A quoted value's escapes are read as SPARQL's, and any other character is kept (once garbled as ``cafÃ©``):
+
+    >>> parse_value(r'"café\n"', "string").value
+    'café\n'
+    >>> term = parse_value(r'"café\n \u00e0 \"Paris\""@fr')
+    >>> term.value, term.language
+    ('café\n à "Paris"', 'fr')
 
     Raises:
         QueryError: the value is not a valid term of that type.
@@ -59,15 +67,39 @@ def parse_value(raw: str, kind: str | None = None, *, name: str = "value") -> Te
 def _unquote(raw: str) -> str:
     match = _LITERAL.match(raw)
     if match and not match.group("lang") and not match.group("dt"):
-        return bytes(match.group("value"), "utf-8").decode("unicode_escape") if "\\" in raw else match.group("value")
+        return unescape(match.group("value"))
     return raw
+
+
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
+_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def unescape(text: str) -> str:
+    r"""Return the text of a quoted literal with its escapes read as SPARQL reads them (``\n``, ``\"``, ``\u00e9``).
+
+    Every other character is kept as it is, whatever its script; so is a backslash before a letter that is no
+    escape (``C:\data``).
+
+    >>> unescape(r"caf\u00e9 and café\n\"quoted\"")
+    'café and café\n"quoted"'
+    >>> unescape(r"C:\data")
+    'C:\\data'
+    """
+    def replace(match: re.Match[str]) -> str:
+        code = match.group(1) or match.group(2)
+        if code:
+            return chr(int(code, 16))
+        return _ECHARS.get(match.group(3), match.group(0))
+
+    return _ESCAPE.sub(replace, text)
 
 
 def _infer(raw: str) -> Term:
     text = raw.strip()
     match = _LITERAL.match(text)
     if match:
-        value = match.group("value").replace('\\"', '"').replace("\\\\", "\\")
+        value = unescape(match.group("value"))
         if match.group("lang"):
             return ox.Literal(value, language=match.group("lang"))
         if match.group("dt"):
