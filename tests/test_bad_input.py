@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import yaml
 
 from kg.cli import main
 from kg.store import canonical_nquads, open_store
@@ -513,3 +514,39 @@ def test_stats_without_a_store_says_to_run_build(tmp_path: Path, capsys: pytest.
     assert out == ""
     assert err == f"Error: no store at {store_dir}: run `kg build` first (or pass --store DIR / set KG_STORE)\n"
     assert list(tmp_path.iterdir()) == []
+
+
+# Documents ------------------------------------------------------------------------------------------------------
+
+
+_PAGE = """<html><head><title>Links</title></head><body><article><p>Read <a href="https://example.com/a b">the
+study</a>, <a href='https://example.com/x"y'>the review</a>, <a href="/about">our page</a> and
+<a href="https://ok.example/">the site</a>. The article goes on for long enough to be taken as one.</p></article>
+</body></html>"""
+
+
+def test_add_records_links_that_validate_accepts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(_PAGE, encoding="utf-8")
+    data = tmp_path / "data"
+
+    code, _out, err = _run(capsys, "add", str(page), "--kind", "web-article", "--data", str(data))
+
+    assert code == 0, err
+    warnings = [line for line in err.splitlines() if line.startswith("Warning: the link")]
+    assert warnings == [
+        'Warning: the link to "https://example.com/a b" holds characters an address may not hold: recorded as '
+        "https://example.com/a%20b",
+        'Warning: the link to "https://example.com/x"y" holds characters an address may not hold: recorded as '
+        "https://example.com/x%22y",
+        'Warning: the link to "/about" on "our page" is not an absolute address the graph can hold: kept among '
+        "other_links, outside the graph",
+    ]
+    meta = yaml.safe_load((data / "documents" / "page" / "meta.yaml").read_text(encoding="utf-8"))
+    assert [link["url"] for link in meta["links"]] == [
+        "https://example.com/a%20b", "https://example.com/x%22y", "https://ok.example/"]
+    assert [(link["url"], link["text"]) for link in meta["other_links"]] == [("/about", "our page")]
+    code, _out, err = _build(capsys, data, tmp_path / "store")
+    assert code == 0, err
+    code, _out, err = _run(capsys, "validate", "--data", str(data))
+    assert (code, err) == (0, "valid: 0 claims anchored, shapes conform, every term defined\n")

@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,6 +21,7 @@ from ..errors import DataError, DocumentError, NotFoundError, Option, Problem, S
 from ..model import Document, Link, Location
 from ..vocab import DocumentKind
 from .formats import DocumentFormat, Extraction, Progress, detect_format, no_progress
+from .links import clean_links
 from .text import CHUNK, DEFAULT_MAX_BYTES, check_file, sha256_text, stream_text
 
 __all__ = ["META_FILE", "TEXT_FILE", "AddResult", "add_document", "document_dir", "document_files", "document_ids",
@@ -197,6 +198,9 @@ def _add(path: Path, target: Path, fmt: DocumentFormat, given: _Given, *, size: 
     try:
         with (staging / TEXT_FILE).open("wb") as out:
             extraction = _extract(fmt, path, out, size=size, source=given.source, progress=progress)
+        links, changed = clean_links(extraction.links)
+        if changed:
+            extraction = replace(extraction, links=links, warnings=extraction.warnings + changed)
         same_text = _find(documents, extraction.sha256)
         if same_text:
             shutil.rmtree(staging, ignore_errors=True)

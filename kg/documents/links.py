@@ -9,12 +9,14 @@ whatever the words around them say.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlsplit
+
+import pyoxigraph as ox
 
 from ..model import Link
 
-__all__ = ["LinkRecord", "find_links", "promotion_reasons"]
+__all__ = ["LinkRecord", "clean_links", "find_links", "link_target", "promotion_reasons"]
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]|]+")
 _URL_TRAILING = ".,;:!?"
@@ -84,6 +86,67 @@ class LinkRecord:
         if self.reason:
             record["reason"] = self.reason
         return record
+
+
+#: Characters an IRI may not hold: pages write them in addresses all the same (a space, a quote).
+_NOT_IN_IRI = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
+
+
+def link_target(url: str) -> str | None:
+    """Return the IRI a link's address becomes in the graph, or ``None`` when it cannot be one.
+
+    An address starting ``www.`` is read as ``http://``; characters an IRI may not hold are percent-encoded.
+
+    >>> link_target('https://example.com/a b"c')
+    'https://example.com/a%20b%22c'
+    >>> link_target("www.example.org/x"), link_target("/about"), link_target("https://[bad/")
+    ('http://www.example.org/x', None, None)
+    """
+    encoded = _NOT_IN_IRI.sub(_percent, url)
+    candidate = encoded if "://" in encoded else f"http://{encoded}" if encoded.startswith("www.") else None
+    if candidate is None:
+        return None
+    try:
+        ox.NamedNode(candidate)
+    except ValueError:
+        return None
+    return candidate
+
+
+def clean_links(records: tuple[LinkRecord, ...]) -> tuple[tuple[LinkRecord, ...], tuple[str, ...]]:
+    """Make every address an IRI the graph can hold, and say what was changed.
+
+    An address with characters an IRI may not hold (a space, a quote) is percent-encoded. A link in the text
+    whose address still cannot be an IRI (relative, malformed) is kept among the links outside the text, which
+    are not put in the graph, rather than recorded for a build to refuse.
+
+    Returns:
+        The links, and one warning for each link changed.
+
+    >>> links, warnings = clean_links((LinkRecord("https://a.example/a b", start=0, end=4),))
+    >>> links[0].url
+    'https://a.example/a%20b'
+    >>> print(*warnings)
+    the link to "https://a.example/a b" holds characters an address may not hold: recorded as https://a.example/a%20b
+    """
+    cleaned: list[LinkRecord] = []
+    warnings: list[str] = []
+    for record in records:
+        target = link_target(record.url)
+        if target is not None and _NOT_IN_IRI.search(record.url):
+            warnings.append(f'the link to "{record.url}" holds characters an address may not hold: recorded as '
+                            f"{target}")
+            record = replace(record, url=_NOT_IN_IRI.sub(_percent, record.url))
+        elif target is None and record.start is not None:
+            warnings.append(f'the link to "{record.url}" on "{record.text or record.url}" is not an absolute address '
+                            "the graph can hold: kept among other_links, outside the graph")
+            record = replace(record, start=None, end=None)
+        cleaned.append(record)
+    return tuple(cleaned), tuple(warnings)
+
+
+def _percent(found: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in found.group().encode())
 
 
 def promotion_reasons(url: str, *, context: str = "", rel: str = "") -> list[str]:
