@@ -55,6 +55,8 @@ CATEGORY_CUES: dict[Category, tuple[tuple[str, int], ...]] = {
         (r"\bneurotransmit", 2), (r"\bworks? by\b", 2), (r"\bby doing so\b", 2), (r"\bthereby\b", 2),
         (r"\bacts? on\b", 2), (r"\bmodulat", 2), (r"\binflammat", 1), (r"\bability to\b", 1),
         (r"\bin the brain\b", 1), (r"\b(?:glutamate|serotonin|dopamine|gaba)\b", 1),
+        (r"\bmimic(?:s|king)?\b", 2), (r"\bsignal(?:l)?ing\b", 2), (r"\bproduction (?:of|by)\b", 2),
+        (r"\binduc(?:e|es|ed|ing)\b", 2), (r"\bhormones?\b", 1), (r"\bsensitivity\b", 1), (r"\bappetite\b", 1),
     ),
     Category.EFFICACY: (
         (r"\beffective(?:ness)?\b", 2), (r"\befficacy\b", 2), (r"\befficacious\b", 2),
@@ -63,12 +65,18 @@ CATEGORY_CUES: dict[Category, tuple[tuple[str, int], ...]] = {
         (r"\bfailed\b", 2), (r"\brespon(?:se|ded|d)\b", 1), (r"\bremission\b", 2), (r"\bpromising\b", 1),
         (r"\bshown to\b", 1), (r"\bfrequency\b", 1), (r"\bseverity\b", 1), (r"\bprevent(?:ion|s|ed)?\b", 1),
         (r"\bquality of life\b", 1), (r"\bsupport\b", 1),
+        (r"\bimprovements\b", 2), (r"\bfewer\b", 2), (r"\bresponders?\b", 2), (r"\bp ?[<=] ?0?\.\d+", 2),
+        (r"\bend ?points?\b", 1), (r"\bno longer\b", 1), (r"\bsignificantly\b", 1), (r"\blost\b", 1),
+        (r"\beas(?:e|es|ed)\b", 2), (r"\bfreedom\b", 1), (r"\bhelps?\b", 1), (r"\bresults?\b", 1),
     ),
     Category.ADVERSE_EFFECT: (
         (r"\bside[- ]effects?\b", 2), (r"\badverse (?:reactions?|events?|effects?)\b", 2),
         (r"\btoxicit", 2), (r"\binteractions?\b", 2), (r"\bco-?administ", 2), (r"\bconcomitant\b", 2),
         (r"\bcontraindicat", 2), (r"\bwarnings?\b", 1), (r"\boverdose\b", 2), (r"\bdependence\b", 2),
         (r"\babuse\b", 2), (r"\brisks? of\b", 2), (r"\bcan cause\b", 1),
+        (r"\bwell[- ]tolerated\b|\btolerab", 2), (r"\bnot recommended\b", 2), (r"\brisks?\b", 1),
+        (r"\bassociated with\b", 1), (r"\bconcern\b", 1), (r"\bmore frequent\b", 2), (r"\bserious\b", 1),
+        (r"\brecreational\b|\billicit\b|\bmisuse\b", 2),
     ),
     Category.REGULATORY_STATUS: (
         (r"\bFDA\b|\bFood and Drug Administration\b", 2), (r"\bapprov(?:al|ed)\b", 2), (r"\boff-label\b", 2),
@@ -77,6 +85,7 @@ CATEGORY_CUES: dict[Category, tuple[tuple[str, int], ...]] = {
         (r"\bshould be administered\b", 2), (r"\bunder the (?:direction|supervision)\b", 2),
         (r"\bmust be (?:\w+ )?available\b", 2), (r"\bmonitor\b", 2), (r"\bupheld\b", 2), (r"\boverturned\b", 2),
         (r"\bdetermination\b", 1), (r"\bfor (?:intravenous|intramuscular|oral|subcutaneous)\b", 1),
+        (r"\bessential medicines\b", 2), (r"\bbrand names?\b", 1),
     ),
     Category.ACCESS_AND_COST: (
         (r"\bcosts?\b|\bcostly\b", 2), (r"\bexpensive\b", 2), (r"\bafford", 2), (r"\bprices?\b", 2),
@@ -84,6 +93,8 @@ CATEGORY_CUES: dict[Category, tuple[tuple[str, int], ...]] = {
         (r"\bout-of-pocket\b", 2), (r"\baccess\b", 2), (r"\bavailability\b", 1), (r"\blimited\b", 1),
         (r"\bmedically necessary\b|\bmedical necessity\b", 2), (r"\bdenied\b|\bdenial\b", 2),
         (r"\bprior authori[sz]ation\b", 2),
+        (r"\bgeneric\b", 2), (r"\binexpensive\b|\bcheap\b|\blow-cost\b", 2), (r"\$\s?\d", 2),
+        (r"\bper month\b", 1),
     ),
     Category.INDICATION: (
         (r"\bindicated\b", 2), (r"\bindications?\b", 2), (r"\bused to treat\b", 2),
@@ -91,11 +102,14 @@ CATEGORY_CUES: dict[Category, tuple[tuple[str, int], ...]] = {
         (r"\boption for\b", 2), (r"\bprescribed for\b", 2), (r"\buse has expanded\b", 2),
         (r"\bused (?:for|in the treatment)\b", 2),
         (r"\b(?:offers?|provides?)\b", 1), (r"\b(?:therap(?:y|ies)|treatments?|infusions?) for\b", 1),
+        (r"\bfirst-line\b", 2), (r"\bby mouth\b|\borally\b", 2),
     ),
     Category.HISTORY: (
         (r"\bhistorically\b", 2), (r"\bhistory\b", 2), (r"\boriginally\b", 2), (r"\btraditionally\b", 2),
         (r"\bfirst (?:synthesi[sz]ed|developed|introduced|used)\b", 2), (r"\bin the (?:19|20)\d0s\b", 2),
         (r"\bfor decades\b", 2),
+        (r"\bdiscovered\b", 2), (r"\bfirst (?:described|gained|marketed)\b", 2), (r"\bintroduced\b", 1),
+        (r"\bin (?:18|19|20)\d\d\b", 1),
     ),
     Category.RESEARCH_STATUS: (
         (r"\bresearch\b", 2), (r"\bresearchers\b", 2), (r"\bunderway\b|\bunder way\b|\bongoing\b", 2),
@@ -104,6 +118,10 @@ CATEGORY_CUES: dict[Category, tuple[tuple[str, int], ...]] = {
         (r"\bpreliminary\b", 2), (r"\bearly results\b", 2), (r"\bcalled for\b|\bcalls for\b", 2),
         (r"\bliterature\b", 2), (r"\bpeer-reviewed\b", 2), (r"\bpaucity\b", 2), (r"\bneeds? (?:more|further)\b", 2),
         (r"\bstud(?:y|ies)\b", 1),
+        (r"\benrolled\b", 2), (r"\brandomi[sz]ed\b|\brandomly assigned\b", 2), (r"\bphase (?:[1-4]|I{1,3}V?)\b", 2),
+        (r"\bdouble-blind\b", 2), (r"\bprimary end ?point\b", 2), (r"\bfunded by\b|\bsponsored by\b", 2),
+        (r"\bfollow-up\b|\bfollowed up\b", 1), (r"\bparticipants\b", 1), (r"\bn ?= ?\d+", 2),
+        (r"\bneeded\b", 1), (r"\bplacebo\b", 1),
     ),
 }
 

@@ -189,8 +189,15 @@ class Lexicon:
         return sorted(exact + loose, key=lambda m: (m.start, -m.end, m.loose, m.entity.iri))
 
     def _new(self, entity: Entity) -> Entity:
-        """Return the entity not in the vocabulary made for a name, the same one each time it is named."""
-        return self.new_entities.setdefault(entity.iri, entity)
+        return self.remember(entity)
+
+    def remember(self, entity: Entity) -> Entity:
+        """Return the entity not in the vocabulary made for a name, the same one each time it is named.
+
+        A name the vocabulary has is the vocabulary's entity.
+        """
+        known = self._known.get(entity.iri)
+        return known if known is not None else self.new_entities.setdefault(entity.iri, entity)
 
     def _from_ontology(self, match: OntologyMatch, tokens: Sequence[Token]) -> Mention:
         """Return the mention of an ontology term: the vocabulary's entity for it, the term itself for its label

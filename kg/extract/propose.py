@@ -23,10 +23,12 @@ from ..errors import DataError, Problem
 from ..model import Document, Entity, Quantity
 from ..vocab import Category, CitationStatus, DocumentKind, EntityType, Modality, Polarity
 from . import cues
-from .categories import OBJECT_TYPES, SUBJECT_TYPES, PredicateRule
+from .categories import OBJECT_TYPES, SUBJECT_TYPES, CategoryScore, PredicateRule
 from .citations import find_references
 from .context import CueKind, find_phrases
 from .lexicon import Lexicon, Mention, find_candidates
+from .newterms import proposed_entity
+from .outcomes import GENERAL_PREDICATES, outcome_phrase
 from .proposal import Extraction, Proposal, quantity_text
 from .quantities import FoundQuantity, QuantityKind, find_quantities
 from .reading import (
@@ -89,8 +91,10 @@ class _Reader:
         self.url_starts = [start for start, _ in self.urls]
         self.topic = self._topic()
         # A drug label's statements are all about the labelled drug, and a marketing page's about the treatment
-        # it sells, whether they name it or not ("Side effects may include nausea").
-        self.focus = self.topic if document.kind in FOCUSED_KINDS else None
+        # it sells, whether they name it or not ("Side effects may include nausea"); in other kinds a sentence
+        # that names no treatment is about the one the document is about, when it names nothing else either.
+        self.focus = self.topic
+        self.focused = document.kind in FOCUSED_KINDS
         self.subject: Entity | None = None
         self.condition: Entity | None = None
         self.study: Entity | None = None
@@ -179,6 +183,38 @@ class _Reader:
             # "These include A, B and C": the sentence lists the subjects of what the one before it said.
             source, categories, start = previous, previous.categories, previous.segment.start
         context = [part.text for part in (sentence, lead_in) if part is not None and part is not source]
+        made = 0
+        for proposal in self._by_entities(sentence, source, lead_in, categories, context, start):
+            made += 1
+            yield proposal
+        if not made and categories and categories[0].strong and source is sentence and not sentence.text.endswith(":"):
+            # A line introducing a list says its claim in the items; a weak cue alone claims nothing.
+            yield from self._outcome(sentence, lead_in, categories[0], start)
+
+    def _outcome(self, sentence: Reading, lead_in: Reading | None, score: CategoryScore, start: int
+                 ) -> Iterator[Proposal]:
+        """Propose the claim of a sentence that names no object of its category: its outcome, in its words."""
+        category = score.category
+        if category is Category.PREVALENCE or category not in GENERAL_PREDICATES:
+            return
+        notes: list[str] = []
+        subjects = self._subjects(category, sentence, lead_in, notes)
+        span = outcome_phrase(score, sentence.tokens, sentence.segment.start)
+        if not subjects or span is None:
+            return
+        first, last = span
+        words = " ".join(t.text for t in sentence.tokens[first:last + 1] if t.is_word)
+        entity = self.lexicon.remember(proposed_entity(words, E.CONCEPT))
+        notes.append(f"object: the outcome in the sentence's words ({words}), a proposed concept")
+        rule = PredicateRule(GENERAL_PREDICATES[category], frozenset({E.CONCEPT}))
+        target = Target(sentence, first, last)
+        sentence.subjects = sentence.subjects or subjects
+        for subject in subjects[:1]:
+            yield self._claim(sentence, category, subject, rule, entity, target, notes, start)
+
+    def _by_entities(self, sentence: Reading, source: Reading, lead_in: Reading | None,
+                     categories: Sequence[CategoryScore], context: list[str], start: int) -> Iterator[Proposal]:
+        """Propose the claims of a sentence for each category, object by object."""
         for rank, score in enumerate(categories):
             category = score.category
             notes: list[str] = []
@@ -219,7 +255,8 @@ class _Reader:
             if self.condition is not None and sentence.names_a_condition_before():
                 notes.append(f"subject: the condition named before ({self.condition.label})")
                 return [self.condition]
-            return []
+            # A phenotype is the subject only where no disease is meant: "headaches" are what migraine causes.
+            return _unique(m.entity for m in sentence.mentions if m.type is E.PHENOTYPE)[:1]
         drugs = _unique(m.entity for m in sentence.mentions if m.type in DRUGS)
         if self.topic is not None and self.topic in drugs:
             return [self.topic]
@@ -238,7 +275,8 @@ class _Reader:
         if self.previous is not None and self.previous.subjects and sentence.refers_back():
             notes.append("subject: carried over from the sentence before")
             return self.previous.subjects[:1]
-        if self.focus is not None:
+        if self.focus is not None and (self.focused or not any(
+                m.type in SUBJECT_TYPES[category] | CONDITIONS for m in sentence.mentions) or sentence.refers_back()):
             notes.append(f"subject: the treatment the {self.document.kind.value} is about ({self.focus.label})")
             return [self.focus]
         return []
