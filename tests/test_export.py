@@ -71,7 +71,7 @@ def test_rdf_export_parses_back_in_pyoxigraph_and_rdflib_to_the_view(
     export_format = ExportFormat(fmt)
     chosen = View(view) if view else export_format.default_view
     expected = _expected(store, chosen)
-    assert len(expected) == {None: 5942, View.STATEMENTS: 3358, View.NANOPUB: 2584}[chosen]
+    assert len(expected) == {None: 6146, View.STATEMENTS: 3562, View.NANOPUB: 2584}[chosen]
 
     rdf_format = export_format.rdf_format
     assert rdf_format is not None
@@ -94,7 +94,7 @@ def test_rdf_exports_are_byte_stable_and_line_formats_sorted(tmp_path: Path, bui
     if fmt in ("nquads", "ntriples"):
         lines = first.read_bytes().splitlines()
         assert lines == sorted(lines)
-        assert len(lines) == (5942 if fmt == "nquads" else 3358)
+        assert len(lines) == (6146 if fmt == "nquads" else 3562)
 
 
 def test_sorted_lines_are_merged_from_runs_when_the_export_is_large(
@@ -423,7 +423,7 @@ def test_void_counts_equal_counts_recomputed_from_the_quads(tmp_path: Path, buil
     for scope, quads in scopes.items():
         assert _described_counts(void, scope) == _scope_counts(quads), scope
     described = _described_counts(void, DATASET)
-    assert described["triples"] == 5942
+    assert described["triples"] == 6146
     assert described["classPartition"][CEKG + "Claim"] == 69
     assert described["classPartition"][CEKG + "Document"] == 3
 
