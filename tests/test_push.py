@@ -387,11 +387,8 @@ def _cases(info: QueryInfo, local: OxigraphBackend) -> list[dict[str, Any]]:
 
 
 #: Queries Virtuoso 7.2 gets wrong, measured; each test fails as soon as Virtuoso (or the query) gets it right.
-VIRTUOSO_DEVIATIONS = {
-    "regulatory-status": "Virtuoso 7.2 loses OPTIONAL bindings in this query (?status of 2 claims; which ones "
-                         "depends on the order of the OPTIONALs), and with ?condition bound drops the claims "
-                         "restricted to no condition (a VALUES row does not join a variable left unbound)",
-}
+#: (regulatory-status was one until it tested "restricted to no condition" on the claim instead of a UNION.)
+VIRTUOSO_DEVIATIONS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", _library())
