@@ -25,7 +25,7 @@ from kg.export import ExportFormat, View, export
 from kg.export.graph import PGEdge, PGNode, property_graph, relationship_type
 from kg.export.graphml import edge_id
 from kg.export.jsonld import load_context
-from kg.export.kgx import EDGE_COLUMNS, NODE_COLUMNS, NON_BIOLINK_PREFIXES
+from kg.export.kgx import BIOLINK_PREFIXES, EDGE_COLUMNS, GENERALISATIONS, NODE_COLUMNS, NON_BIOLINK_PREFIXES
 from kg.export.neo4j import FILE_NAMES
 from kg.sparql.claims import StatementView
 from kg.vocab import CEKG, PREFIXES
@@ -71,7 +71,7 @@ def test_rdf_export_parses_back_in_pyoxigraph_and_rdflib_to_the_view(
     export_format = ExportFormat(fmt)
     chosen = View(view) if view else export_format.default_view
     expected = _expected(store, chosen)
-    assert len(expected) == {None: 6146, View.STATEMENTS: 3562, View.NANOPUB: 2584}[chosen]
+    assert len(expected) == {None: 6152, View.STATEMENTS: 3568, View.NANOPUB: 2584}[chosen]
 
     rdf_format = export_format.rdf_format
     assert rdf_format is not None
@@ -94,7 +94,7 @@ def test_rdf_exports_are_byte_stable_and_line_formats_sorted(tmp_path: Path, bui
     if fmt in ("nquads", "ntriples"):
         lines = first.read_bytes().splitlines()
         assert lines == sorted(lines)
-        assert len(lines) == (6146 if fmt == "nquads" else 3562)
+        assert len(lines) == (6152 if fmt == "nquads" else 3568)
 
 
 def test_sorted_lines_are_merged_from_runs_when_the_export_is_large(
@@ -160,8 +160,9 @@ def kgx(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     folder = tmp_path_factory.mktemp("kgx")
     assert _run(built_store, "--format", "kgx-jsonl", "--out", str(folder / "jsonl")) == 0
     assert _run(built_store, "--format", "kgx-tsv", "--out", str(folder / "tsv")) == 0
-    assert sorted(p.name for p in (folder / "jsonl").iterdir()) == ["edges.jsonl", "nodes.jsonl"]
-    assert sorted(p.name for p in (folder / "tsv").iterdir()) == ["edges.tsv", "nodes.tsv"]
+    assert sorted(p.name for p in (folder / "jsonl").iterdir()) == ["edges.jsonl", "graph.json", "nodes.jsonl"]
+    assert sorted(p.name for p in (folder / "tsv").iterdir()) == ["edges.tsv", "graph.json", "nodes.tsv"]
+    assert (folder / "jsonl" / "graph.json").read_bytes() == (folder / "tsv" / "graph.json").read_bytes()
     result: dict[str, list[dict[str, Any]]] = {
         "nodes": _read_jsonl(folder / "jsonl" / "nodes.jsonl"), "edges": _read_jsonl(folder / "jsonl" / "edges.jsonl")}
     for name, columns in (("nodes", NODE_COLUMNS), ("edges", EDGE_COLUMNS)):
@@ -169,6 +170,7 @@ def kgx(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
             rows = list(csv.DictReader(handle, delimiter="\t"))
         result[f"{name}_tsv"] = rows
         assert list(rows[0]) == list(columns)
+    result["metadata"] = [json.loads((folder / "tsv" / "graph.json").read_text(encoding="utf-8"))]
     return result
 
 
@@ -192,6 +194,19 @@ def test_kgx_is_valid_against_the_biolink_model(kgx: dict[str, list[dict[str, An
     for spec in model["classes"].values():
         prefixes |= set(spec.get("id_prefixes") or ())
     assert not set(NON_BIOLINK_PREFIXES) & prefixes, "a prefix the model knows must be spelled as the model does"
+    # The prefixes named as Biolink's are in the prefix map that kgx validates against (tests/kgx_offline.py).
+    context = set(json.loads(prefix_maps.joinpath("biolink-model-prefix-map.json").read_text(encoding="utf-8")))
+    assert context >= BIOLINK_PREFIXES, sorted(BIOLINK_PREFIXES - context)
+    # Each generalisation the export makes to fit Biolink's domain and range goes to a Biolink ancestor.
+    for child, parent in GENERALISATIONS.items():
+        name, ancestors = slot_names[child.removeprefix("biolink:")], set()
+        while name:
+            ancestors |= {name, *(slots[name].get("mixins") or ())}
+            name = slots[name].get("is_a")
+        assert slot_names[parent.removeprefix("biolink:")] in ancestors, (child, parent)
+    metadata = kgx["metadata"][0]
+    assert metadata["non_biolink_prefixes"] == NON_BIOLINK_PREFIXES
+    assert set(metadata["prefixes"]) <= prefixes and metadata["affirmed_only"] is False
     allowed = prefixes | set(NON_BIOLINK_PREFIXES)
     knowledge_levels = set(model["enums"]["KnowledgeLevelEnum"]["permissible_values"])
     agent_types = set(model["enums"]["AgentTypeEnum"]["permissible_values"])
@@ -248,22 +263,23 @@ def test_kgx_edges_keep_modality_polarity_and_never_make_a_negated_claim_positiv
     assert {edge["knowledge_level"] for edge in edges.values() if edge["modality"] == "speculative"} == {"prediction"}
     assert edges["article-efficacy-frequency"] == {
         "id": edges["article-efficacy-frequency"]["id"],
-        "subject": "CHEBI:6121", "predicate": "biolink:ameliorates_condition", "object": "ent:chronic-migraine",
+        "subject": "CHEBI:6121", "predicate": "biolink:ameliorates_condition",
+        "object": "CEKG.ENTITY:chronic-migraine",
         "category": ["biolink:Association"], "negated": False, "knowledge_level": "knowledge_assertion",
         "agent_type": "manual_agent", "primary_knowledge_source": "infores:cekg",
-        "publications": ["doc:f46061e3a725747d"],
+        "publications": ["CEKG.DOC:f46061e3a725747d"],
         "supporting_text": ["A study conducted by the National Institute of Mental Health suggests that ketamine "
                             "infusion therapy may significantly reduce the frequency and severity of chronic "
                             "migraines."],
-        "original_predicate": "cekg:reducesFrequencyOf", "claim_id": "article-efficacy-frequency",
+        "original_predicate": "CEKG:reducesFrequencyOf", "claim_id": "article-efficacy-frequency",
         "claim_category": "efficacy", "polarity": "affirmed", "modality": "hedged", "cues": ["may", "suggests"],
-        "citation_status": "named-unreferenced", "evidence": ["ECO:0000034"], "attributed_to": "ror:04xeg9z08",
+        "citation_status": "named-unreferenced", "evidence": ["ECO:0000034"], "attributed_to": "WIKIDATA:Q1967405",
         "route": "intravenous infusion", "status": "accepted"}
     assert edges["article-efficacy-frequency"]["id"].startswith("https://w3id.org/cekg/id/claim/")
     ketamine = next(node for node in kgx["nodes"] if node["id"] == "CHEBI:6121")
     assert ketamine["category"] == ["biolink:Drug"] and ketamine["name"] == "ketamine"
     assert "WIKIDATA:Q243547" in ketamine["xref"] and "PUBCHEM.COMPOUND:3821" in ketamine["xref"]
-    documents = [node for node in kgx["nodes"] if node["id"].startswith("doc:")]
+    documents = [node for node in kgx["nodes"] if node["id"].startswith("CEKG.DOC:")]
     assert sorted(d["category"][0] for d in documents) == ["biolink:DrugLabel", "biolink:Publication",
                                                            "biolink:WebPage"]
 
@@ -423,7 +439,7 @@ def test_void_counts_equal_counts_recomputed_from_the_quads(tmp_path: Path, buil
     for scope, quads in scopes.items():
         assert _described_counts(void, scope) == _scope_counts(quads), scope
     described = _described_counts(void, DATASET)
-    assert described["triples"] == 6146
+    assert described["triples"] == 6152
     assert described["classPartition"][CEKG + "Claim"] == 69
     assert described["classPartition"][CEKG + "Document"] == 3
 
