@@ -284,6 +284,26 @@ def test_kgx_edges_keep_modality_polarity_and_never_make_a_negated_claim_positiv
                                                            "biolink:WebPage"]
 
 
+def test_affirmed_only_leaves_the_negated_claims_out_and_says_so(
+        tmp_path: Path, built_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "affirmed"
+    assert _run(built_store, "--format", "kgx-jsonl", "--affirmed-only", "--out", str(out)) == 0
+    assert capsys.readouterr().err == (
+        f"wrote 64 nodes and 50 edges to {out.resolve()} (nodes.jsonl, edges.jsonl, graph.json); 5 claims whose "
+        "object is a quantity have no edge in KGX (see docs/exporting.md); 14 negated claims left out "
+        "(--affirmed-only)\n")
+    edges = _read_jsonl(out / "edges.jsonl")
+    assert len(edges) == 50 and not any(edge["negated"] for edge in edges)
+    assert {edge["polarity"] for edge in edges} == {"affirmed"}
+    metadata = json.loads((out / "graph.json").read_text(encoding="utf-8"))
+    assert (metadata["affirmed_only"], metadata["nodes"], metadata["edges"]) == (True, 64, 50)
+    assert _run(built_store, "--format", "turtle", "--affirmed-only", "--out", str(tmp_path / "x.ttl")) == 2
+    assert capsys.readouterr().err == (
+        "Error: --affirmed-only applies to --format kgx-tsv and kgx-jsonl only, not to turtle: the other formats "
+        "keep each claim's polarity on the claim itself\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["affirmed"]
+
+
 def test_kgx_tsv_holds_the_same_records_as_json_lines(kgx: dict[str, list[dict[str, Any]]]) -> None:
     for name in ("nodes", "edges"):
         lists = {key for record in kgx[name] for key, value in record.items() if isinstance(value, list)}

@@ -9,7 +9,9 @@ from typing import TypeVar
 
 import click
 
+from ..errors import UsageError
 from ..export import ExportFormat, ExportResult, View
+from ..export.kgx import KGXResult
 from . import err, store_option
 
 __all__ = ["export"]
@@ -41,6 +43,8 @@ def _summary(result: ExportResult, out: Path) -> str:
     note = ""
     if result.left_out:
         note = f"; {result.left_out} claims whose object is a quantity have no edge in KGX (see docs/exporting.md)"
+    if isinstance(result, KGXResult) and result.negated_left_out:
+        note += f"; {result.negated_left_out} negated claims left out (--affirmed-only)"
     return f"wrote {what} to {out}{files}{note}"
 
 
@@ -60,8 +64,11 @@ def _summary(result: ExportResult, out: Path) -> str:
               help="void: the dataset's licence. [default: the licence the ontology declares]")
 @click.option("--base-url", metavar="URL", help="void: where the export files are published, for download URLs.")
 @click.option("--sparql-endpoint", metavar="URL", help="void: a public SPARQL endpoint serving the dataset.")
+@click.option("--affirmed-only", is_flag=True,
+              help="kgx-tsv, kgx-jsonl: leave out the edges of negated claims, for tools that read every edge as "
+                   "an assertion and ignore the 'negated' column.")
 def export(store_dir: Path, fmt: str, view: str | None, out: Path, licence: str | None, base_url: str | None,
-           sparql_endpoint: str | None) -> None:
+           sparql_endpoint: str | None, affirmed_only: bool) -> None:
     """Export the graph: RDF in every standard syntax, Biolink KGX, Neo4j CSV, GraphML or VoID.
 
     The output is written under a temporary name and put in place only when complete, so a failed export
@@ -72,7 +79,8 @@ def export(store_dir: Path, fmt: str, view: str | None, out: Path, licence: str 
       kg export --format trig --out graph.trig                # the whole dataset, both views
       kg export --format nquads --view nanopub --out np.nq    # the nanopublications only
       kg export --format jsonld --out statements.jsonld       # the statement view, cekg context
-      kg export --format kgx-tsv --out kgx/                   # kgx/nodes.tsv and kgx/edges.tsv
+      kg export --format kgx-tsv --out kgx/                   # kgx/nodes.tsv, kgx/edges.tsv, kgx/graph.json
+      kg export --format kgx-jsonl --affirmed-only --out kgx/ # without the edges of negated claims
       kg export --format neo4j-csv --out neo4j/ && sh neo4j/import.sh
       kg export --format graphml --out claims.graphml         # Gephi, Cytoscape, networkx
       kg export --format void --base-url https://example.org/cekg/ --out void.ttl
@@ -81,10 +89,20 @@ def export(store_dir: Path, fmt: str, view: str | None, out: Path, licence: str 
     from ..store import open_store
 
     export_format = ExportFormat(fmt)
+    kgx = export_format in (ExportFormat.KGX_TSV, ExportFormat.KGX_JSONL)
+    if affirmed_only and not kgx:
+        raise UsageError(f"--affirmed-only applies to --format kgx-tsv and kgx-jsonl only, not to {fmt}: the other "
+                         "formats keep each claim's polarity on the claim itself")
     target = sys.stdout.buffer if str(out) == "-" else out
     with open_store(store_dir) as store:
-        result = run(store, export_format, target, view=View(view) if view else None, progress=_bar,
-                     licence=licence, base_url=base_url, sparql_endpoint=sparql_endpoint)
+        if affirmed_only and isinstance(target, Path):
+            from ..export.kgx import export_kgx
+
+            result: ExportResult = export_kgx(store, target, jsonl=export_format is ExportFormat.KGX_JSONL,
+                                              affirmed_only=True, progress=_bar)
+        else:
+            result = run(store, export_format, target, view=View(view) if view else None, progress=_bar,
+                         licence=licence, base_url=base_url, sparql_endpoint=sparql_endpoint)
     if target is sys.stdout.buffer:
         sys.stdout.flush()
     else:

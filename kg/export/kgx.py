@@ -44,6 +44,7 @@ __all__ = [
     "agent_type",
     "biolink_predicate",
     "curie",
+    "export_kgx",
     "file_names",
     "knowledge_level",
     "write_kgx",
@@ -367,6 +368,26 @@ def write_kgx(store: ox.Store, folder: Path, *, jsonl: bool, progress: Progress,
     fmt = ExportFormat.KGX_JSONL if jsonl else ExportFormat.KGX_TSV
     return KGXResult(fmt, file_names(jsonl=jsonl), nodes=nodes.count, edges=edges.count, left_out=left_out,
                      negated_left_out=negated)
+
+
+def export_kgx(store: ox.Store, out: Path, *, jsonl: bool, affirmed_only: bool = False,
+               progress: Progress | None = None) -> KGXResult:
+    """Export KGX into a folder as :func:`kg.export.export` does (whole or not at all), with KGX's own options.
+
+    Raises:
+        UsageError: the folder cannot be written; nothing was written and any previous export is unchanged.
+    """
+    from ..files import atomic_folder
+    from . import _raise_write_error, check_target, no_progress
+
+    target = check_target(out, folder=True, names=file_names(jsonl=jsonl))
+    try:
+        with atomic_folder(target) as staging:
+            return write_kgx(store, staging, jsonl=jsonl, progress=progress or no_progress,
+                             affirmed_only=affirmed_only)
+    except OSError as err:
+        _raise_write_error(target, err)
+        raise
 
 
 def _write_metadata(path: Path, *, nodes: int, edges: int, affirmed_only: bool) -> None:
