@@ -272,6 +272,12 @@ def test_pages_of_another_origin_are_refused(shared: Spawned) -> None:
     assert "access-control-allow-origin" not in headers
 
 
+def test_the_null_origin_of_sandboxed_frames_is_refused_too(shared: Spawned) -> None:
+    ((status, _, body),) = answers(exchange(shared.port, get(ASK, extra="Origin: null\r\n")))
+    assert (status, body) == ("HTTP/1.1 403 Forbidden", b"requests from pages of null are refused (start the server "
+                                                         b"with --cors null to let them read it)\n")
+
+
 def test_an_origin_given_with_cors_may_read(start: Start) -> None:
     server = start("--cors", "https://notebooks.example")
     origin = "Origin: https://notebooks.example\r\n"
@@ -392,6 +398,12 @@ def test_a_body_over_the_limit_is_refused_unread(shared: Spawned) -> None:
                b"Content-Length: 2000000\r\n\r\n")
     ((status, _, body),) = answers(exchange(shared.port, request))
     assert (status, body) == ("HTTP/1.1 413 Request Entity Too Large", b"query too large: at most 1000000 bytes\n")
+
+
+def test_a_header_too_long_is_refused(shared: Spawned) -> None:
+    request = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + b"a" * 200_000 + b"\r\n\r\n"
+    ((status, _, body),) = answers(exchange(shared.port, request))
+    assert (status, body) == ("HTTP/1.1 431 Request Header Fields Too Large", b"a request line or header is too long\n")
 
 
 def test_expect_100_continue_is_honoured(shared: Spawned) -> None:

@@ -53,8 +53,8 @@ class Endpoint:
                               f"this server does not answer for {host!r}: it answers for {self.access.names()} "
                               f"(start it with {Option.HOST_NAME:NAME} to answer for another name)")
         origin = request.header("origin")
-        if origin and origin != "null" and not self.access.host_allowed(urlsplit(origin).netloc) \
-                and self.access.cors_origin(origin) is None:
+        # "null" is the origin of sandboxed frames and local files: a foreign page can send it too.
+        if origin and not self.access.host_allowed(urlsplit(origin).netloc) and self.access.cors_origin(origin) is None:
             return self._text(HTTPStatus.FORBIDDEN,
                               f"requests from pages of {origin} are refused (start the server with "
                               f"{Option.CORS:{origin}} to let them read it)")

@@ -39,6 +39,21 @@ KEEP_ALIVE_REQUESTS = 100
 _LINE_LIMIT = 96 << 10
 
 
+async def _linger(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Read and drop what the client still sends, for a moment, before closing after an error.
+
+    Closing a socket with unread data makes the system reset the connection, which can destroy the answer
+    before the client has read it.
+    """
+    if writer.can_write_eof():
+        writer.write_eof()
+    with contextlib.suppress(OSError, TimeoutError):
+        async with asyncio.timeout(1):
+            for _ in range(64):
+                if not await reader.read(1 << 16):
+                    break
+
+
 @dataclass(frozen=True)
 class Setup:
     """Everything a server needs, given once.
@@ -126,6 +141,7 @@ class Server:
                 return
             except BadRequest as err:
                 await self._send(writer, Response.text(err.status, err.message), None, keep_alive=False)
+                await _linger(reader, writer)
                 return
             # A refused request's body is not read: the connection closes after the answer.
             keep_alive = request.keep_alive and not last and refused is None
@@ -134,6 +150,8 @@ class Server:
             self.log(f"{peer[0] if peer else '-'} \"{request.method} {request.target[:120]}\" {answer.status} "
                      f"{len(answer.body)} {1000 * (time.monotonic() - started):.0f} ms")
             if not keep_alive:
+                if refused is not None:
+                    await _linger(reader, writer)
                 return
 
     async def _send(self, writer: asyncio.StreamWriter, answer: Response, request: Request | None, *,
