@@ -48,6 +48,8 @@ CATEGORY_CUES: dict[Category, tuple[tuple[str, int], ...]] = {
         (r"\bpresents? with\b", 2), (r"\bmanifest", 2), (r"\bcauses?\b", 1), (r"\brecurring\b", 1),
         (r"\bpersist(?:s|ent)?\b", 1), (r"\bsuffer(?:s|ing)? from\b", 1), (r"\brequire\b", 1),
         (r"\battacks?\b", 1), (r"\blasts? (?:for )?(?:hours|days)\b", 2),
+        (r"\b(?:the|this) (?:condition|disease|disorder|illness|syndrome) (?:causes|leads to|results in)\b", 2),
+        (r"\bis an? (?:\w+ ){0,3}(?:disease|disorder|condition|syndrome)\b", 2),
     ),
     Category.MECHANISM: (
         (r"\bmechanisms?\b", 2), (r"\breceptors?\b", 2), (r"\bantagonis", 2), (r"\bagonis", 2),
@@ -65,9 +67,13 @@ CATEGORY_CUES: dict[Category, tuple[tuple[str, int], ...]] = {
         (r"\bfailed\b", 2), (r"\brespon(?:se|ded|d)\b", 1), (r"\bremission\b", 2), (r"\bpromising\b", 1),
         (r"\bshown to\b", 1), (r"\bfrequency\b", 1), (r"\bseverity\b", 1), (r"\bprevent(?:ion|s|ed)?\b", 1),
         (r"\bquality of life\b", 1), (r"\bsupport\b", 1),
-        (r"\bimprovements\b", 2), (r"\bfewer\b", 2), (r"\bresponders?\b", 2), (r"\bp ?[<=] ?0?\.\d+", 2),
+        (r"\bimprovements\b", 2), (r"\bfewer\b", 2),
+        (r"\b(?:lost|losing|loss of)\b[^.;]{0,40}\bweight\b|\bweight loss\b", 2),
+        (r"\bresponders?\b", 2), (r"\bp ?[<=] ?0?\.\d+", 2),
         (r"\bend ?points?\b", 1), (r"\bno longer\b", 1), (r"\bsignificantly\b", 1), (r"\blost\b", 1),
         (r"\beas(?:e|es|ed)\b", 2), (r"\bfreedom\b", 1), (r"\bhelps?\b", 1), (r"\bresults?\b", 1),
+        (r"\baverage\b", 1), (r"\bno longer (?:met|meets?|had|has|have|needed|needs?|required|requires?)\b", 2),
+        (r"\bshown to (?:treat|improve|reduce|relieve|prevent|work|be effective)\b", 2),
     ),
     Category.ADVERSE_EFFECT: (
         (r"\bside[- ]effects?\b", 2), (r"\badverse (?:reactions?|events?|effects?)\b", 2),
@@ -86,6 +92,7 @@ CATEGORY_CUES: dict[Category, tuple[tuple[str, int], ...]] = {
         (r"\bmust be (?:\w+ )?available\b", 2), (r"\bmonitor\b", 2), (r"\bupheld\b", 2), (r"\boverturned\b", 2),
         (r"\bdetermination\b", 1), (r"\bfor (?:intravenous|intramuscular|oral|subcutaneous)\b", 1),
         (r"\bessential medicines\b", 2), (r"\bbrand names?\b", 1),
+        (r"\b(?:introduced|launched|marketed) (?:as an? (?:medication|medicine|drug)|in (?:the )?[A-Z])", 2),
     ),
     Category.ACCESS_AND_COST: (
         (r"\bcosts?\b|\bcostly\b", 2), (r"\bexpensive\b", 2), (r"\bafford", 2), (r"\bprices?\b", 2),
@@ -109,16 +116,18 @@ CATEGORY_CUES: dict[Category, tuple[tuple[str, int], ...]] = {
         (r"\bfirst (?:synthesi[sz]ed|developed|introduced|used)\b", 2), (r"\bin the (?:19|20)\d0s\b", 2),
         (r"\bfor decades\b", 2),
         (r"\bdiscovered\b", 2), (r"\bfirst (?:described|gained|marketed)\b", 2), (r"\bintroduced\b", 1),
-        (r"\bin (?:18|19|20)\d\d\b", 1),
     ),
     Category.RESEARCH_STATUS: (
-        (r"\bresearch\b", 2), (r"\bresearchers\b", 2), (r"\bunderway\b|\bunder way\b|\bongoing\b", 2),
+        (r"\bresearch\b", 2),
+        (r"\bresearchers\b(?! (?:reported|report|said|say|says|found|noted|concluded|wrote|estimate|estimated)\b)", 2),
+        (r"\bunderway\b|\bunder way\b|\bongoing\b", 2),
         (r"\bfurther (?:studies|study|research)\b", 2), (r"\bmore (?:studies|research)\b", 2),
         (r"\bclinical trials?\b", 2), (r"\bcontrolled trials?\b", 2), (r"\binvestigat", 2), (r"\bexploring\b", 2),
         (r"\bpreliminary\b", 2), (r"\bearly results\b", 2), (r"\bcalled for\b|\bcalls for\b", 2),
         (r"\bliterature\b", 2), (r"\bpeer-reviewed\b", 2), (r"\bpaucity\b", 2), (r"\bneeds? (?:more|further)\b", 2),
         (r"\bstud(?:y|ies)\b", 1),
-        (r"\benrolled\b", 2), (r"\brandomi[sz]ed\b|\brandomly assigned\b", 2), (r"\bphase (?:[1-4]|I{1,3}V?)\b", 2),
+        (r"\benrolled\b", 2), (r"\brandomi[sz]ed\b|\brandomly assigned\b", 2),
+        (r"\bphase (?:[1-4]|I{1,3}V?)\b", 2),
         (r"\bdouble-blind\b", 2), (r"\bprimary end ?point\b", 2), (r"\bfunded by\b|\bsponsored by\b", 2),
         (r"\bfollow-up\b|\bfollowed up\b", 1), (r"\bparticipants\b", 1), (r"\bn ?= ?\d+", 2),
         (r"\bneeded\b", 1), (r"\bplacebo\b", 1),
@@ -132,6 +141,12 @@ FRAMES: dict[Category, tuple[str, ...]] = {
     Category.RESEARCH_STATUS: (
         r"\bexploring\b", r"\binvestigat\w*\b", r"\bunder ?way\b", r"\bongoing\b", r"\bare studying\b",
         r"\bbeing studied\b", r"\btrials? (?:of|testing)\b",
+    ),
+    Category.PRESENTATION: (
+        r"\b(?:the|this) (?:condition|disease|disorder|illness|syndrome) (?:causes|leads to|results in)\b",
+    ),
+    Category.EFFICACY: (
+        r"\b(?:improv(?:ed|es|e)|reduc(?:ed|es|e)|reliev(?:ed|es|e)|alleviat(?:ed|es|e)) (?:the )?signs\b",
     ),
     Category.MECHANISM: (
         r"\bby doing so\b", r"\bthereby\b", r"\bworks? by\b", r"\bby (?:blocking|inhibiting|binding)\b",

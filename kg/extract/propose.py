@@ -55,6 +55,10 @@ _ROUTE = re.compile(rf"\b(?P<route>(?:{_ROUTES})(?: or (?:{_ROUTES}))?)(?:\s+(?:
 _DIRECTIVES = "|".join(map(re.escape, cues.READER_DIRECTIVES))
 _DIRECTIVE = re.compile(rf"^(?:please\s+|to\s+)?(?:{_DIRECTIVES})\b|(?:,\s*|\bshould\s+)(?:{_DIRECTIVES})\b",
                         re.IGNORECASE)
+#: Treatments other than the one a document is about ("tried and failed various treatments").
+_OTHER_TREATMENTS = re.compile(r"\b(?:various|other|several|many|some|different|alternative|previous|prior|"
+                               r"existing|current)\s+(?:\w+\s+)?(?:treatments?|medications?|therap(?:y|ies)|"
+                               r"drugs|options|medicines)\b", re.IGNORECASE)
 #: Kinds of document about one treatment, which their sentences need not name.
 FOCUSED_KINDS = frozenset({DocumentKind.DRUG_LABEL, DocumentKind.MARKETING_PAGE})
 
@@ -272,11 +276,13 @@ class _Reader:
         if lead_in is not None and lead_in.subjects:
             notes.append("subject: from the line introducing the list")
             return lead_in.subjects[:1]
-        if self.previous is not None and self.previous.subjects and sentence.refers_back():
+        carried = [e for e in (self.previous.subjects if self.previous else []) if e.type in SUBJECT_TYPES[category]]
+        if carried and sentence.refers_back():
             notes.append("subject: carried over from the sentence before")
-            return self.previous.subjects[:1]
-        if self.focus is not None and (self.focused or not any(
-                m.type in SUBJECT_TYPES[category] | CONDITIONS for m in sentence.mentions) or sentence.refers_back()):
+            return carried[:1]
+        if self.focus is not None and (self.focused or not (
+                any(m.type in SUBJECT_TYPES[category] for m in sentence.mentions) or _OTHER_TREATMENTS.search(
+                    sentence.text))):
             notes.append(f"subject: the treatment the {self.document.kind.value} is about ({self.focus.label})")
             return [self.focus]
         return []

@@ -69,7 +69,7 @@ _STRENGTH = re.compile(
     rf"(?P<number>{_NUMBER})\s*(?P<mass>{_MASS})(?:\s*/\s*(?P<per>{_NUMBER})?\s*(?P<volume>{_VOLUME}))?\b"
     rf"(?:\s*\((?P<c_number>{_NUMBER})\s*(?P<c_mass>{_MASS})\s*/\s*(?P<c_volume>{_VOLUME})\))?")
 _YEAR = re.compile(r"\b(?:approv(?:al|ed)|introduced|first (?:approved|marketed|synthesi[sz]ed|used)|"
-                   r"since|developed)\b[^.;]{0,25}?\b(?P<year>1[89]\d{2}|20\d{2})\b", re.IGNORECASE)
+                   r"since|developed)\b[^.;]{0,40}?\b(?P<year>1[89]\d{2}|20\d{2})\b", re.IGNORECASE)
 
 
 def _number(text: str) -> Decimal:
