@@ -13,6 +13,7 @@ import click
 
 from . import __version__
 from .commands import cli_hint, err
+from .commands.audit import audit
 from .commands.build import build
 from .commands.dev import dev
 from .commands.documents import add
@@ -31,8 +32,8 @@ from .settings import debug as debug_from_env
 __all__ = ["COMMANDS", "cli", "cli_hint", "main"]
 
 #: Every command of ``kg``; ``kg --help`` lists them in alphabetical order.
-COMMANDS: tuple[click.Command, ...] = (add, build, validate, stats, queries, query, serve, export, push, viz,
-                                       extract, extract_score, dev)
+COMMANDS: tuple[click.Command, ...] = (add, build, validate, stats, queries, query, audit, serve, export, push,
+                                       viz, extract, extract_score, dev)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

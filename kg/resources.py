@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import NotFoundError
 
-__all__ = ["context_file", "ontology_file", "queries_dir", "resource_dir", "shapes_file"]
+__all__ = ["certainty_file", "context_file", "ontology_file", "queries_dir", "resource_dir", "shapes_file"]
 
 
 def resource_dir(name: str) -> Path:
@@ -41,6 +41,11 @@ def ontology_file() -> Path:
 def shapes_file() -> Path:
     """Return the SHACL shapes (Turtle)."""
     return _ontology_resource("shapes.ttl")
+
+
+def certainty_file() -> Path:
+    """Return the certainty rule set (YAML; see :mod:`kg.certainty`)."""
+    return _ontology_resource("certainty.yaml")
 
 
 def context_file() -> Path:

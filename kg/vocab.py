@@ -19,6 +19,8 @@ __all__ = [
     "PREFIXES",
     "Bound",
     "Category",
+    "Certainty",
+    "CertaintyRule",
     "CitationStatus",
     "CurationMethod",
     "DocumentKind",
@@ -216,6 +218,49 @@ class DocumentKind(_Term):
     REGULATORY_DECISION = "regulatory-decision"
     ABSTRACT = "abstract"
     NEWS = "news"
+
+
+class Certainty(_Term):
+    """How firmly the graph holds a claim, derived by the certainty rules (:mod:`kg.certainty`), lowest first."""
+
+    VERY_LOW = "very-low"
+    LOW = "low"
+    MODERATE = "moderate"
+    HIGH = "high"
+
+    @property
+    def iri(self) -> str:
+        return CEKG + _camel(self.value) + "Certainty"
+
+    @property
+    def rank(self) -> int:
+        """Return the level as a number: 0 for very low up to 3 for high.
+
+        >>> Certainty.HIGH.rank - Certainty.LOW.rank
+        2
+        """
+        return list(Certainty).index(self)
+
+
+class CertaintyRule(_Term):
+    """A rule of the certainty rule set (``ontology/certainty.yaml``): the start from the source, then changes."""
+
+    SOURCE_KIND = "source-kind"
+    HEDGED = "hedged"
+    SPECULATIVE = "speculative"
+    UNREFERENCED_AGENT = "unreferenced-agent"
+    PROMOTIONAL_LINK = "promotional-link"
+    CHALLENGED = "challenged"
+    INDEPENDENT_SUPPORT = "independent-support"
+
+    @property
+    def iri(self) -> str:
+        """Return the rule's concept, e.g. ``cekg:HedgedRule``.
+
+        >>> CertaintyRule.INDEPENDENT_SUPPORT.iri
+        'https://w3id.org/cekg/vocab#IndependentSupportRule'
+        """
+        return CEKG + _camel(self.value) + "Rule"
 
 
 class EntityType(_Term):

@@ -20,7 +20,7 @@ LAYERS: dict[str, int] = {
     # the package's version, the vocabulary, the one place IRIs are minted, the store on disk
     "kg": 2, "kg.vocab": 2, "kg.iris": 3, "kg.store": 3,
     # the domain model and the data folder read into it
-    "kg.model": 4, "kg.documents": 5, "kg.entities": 5, "kg.claims": 5, "kg.corpus": 6,
+    "kg.model": 4, "kg.certainty": 4, "kg.documents": 5, "kg.entities": 5, "kg.claims": 5, "kg.corpus": 6,
     # from the data folder to the store
     "kg.build": 7, "kg.extract": 7, "kg.incremental": 8,
     # reading the store
@@ -28,9 +28,11 @@ LAYERS: dict[str, int] = {
     # views over the store
     "kg.viz": 11, "kg.export": 11, "kg.push": 11, "kg.serve": 11, "kg.stats": 11, "kg.localserver": 11,
     "kg.canonical": 11, "kg.reference": 11,
-    "kg.api": 12, "kg.notebook": 13,
+    # the evidence audit, over the store reader and the exports' claim names
+    "kg.audit": 12,
+    "kg.api": 13, "kg.notebook": 14,
     # the command line
-    "kg.commands": 14, "kg.cli": 15,
+    "kg.commands": 15, "kg.cli": 16,
 }
 
 

@@ -18,7 +18,7 @@ MODULES = sorted(info.name for info in pkgutil.walk_packages(kg.__path__, prefix
 WITH_EXAMPLES = ("kg.iris", "kg.sparql.terms", "kg.documents.links", "kg.documents.formats", "kg.shacl.sparql",
                  "kg.export", "kg.export.jsonld", "kg.export.kgx", "kg.viz.model", "kg.viz.graph", "kg.viz.page",
                  "kg.extract", "kg.extract.sentences", "kg.extract.lexicon", "kg.extract.quantities",
-                 "kg.extract.citations", "kg.extract.score", "kg.extract.proposal")
+                 "kg.extract.citations", "kg.extract.score", "kg.extract.proposal", "kg.certainty", "kg.audit.render")
 
 
 def test_every_module_of_the_package_is_collected() -> None:

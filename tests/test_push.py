@@ -48,7 +48,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 NP = "http://www.nanopub.org/nschema#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 STAGING = STATEMENTS_GRAPH + "/staging"
-CLAIMS, NAMED_GRAPHS, STATEMENTS, QUADS = 69, 276, 3364, 5948
+CLAIMS, NAMED_GRAPHS, STATEMENTS, QUADS = 69, 276, 3568, 6152
 DEFAULT_VALUES = {"iri": "CHEBI:6121", "string": "ketamine", "integer": "1", "decimal": "1.5", "date": "2020-01-01",
                   "boolean": "true"}
 Key = tuple[str, str, str, str]

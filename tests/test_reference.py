@@ -34,7 +34,7 @@ def test_vocabulary_reference_holds_every_claim_predicate_and_value() -> None:
     assert "| `cekg:blocks` | is claimed to block |" in text
     assert "| `cekg:hasAdverseEffect` | is claimed to have the adverse effect |" in text
     assert "| `cekg:Hedged` | hedged | hedged |" in text and "`cekg:Speculative`" in text
-    assert "13 classes, 30 claim predicates" in text
+    assert "16 classes, 30 claim predicates" in text
 
 
 def test_command_reference_holds_the_maintainer_commands() -> None:

@@ -38,6 +38,7 @@ __all__ = ["RELATED_TO", "ClaimRecord", "DocumentRecord", "EntityRecord", "State
 _DEFAULT = ox.DefaultGraph()
 RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS, SKOS, DCTERMS, OA = PREFIXES["rdfs"], PREFIXES["skos"], PREFIXES["dcterms"], PREFIXES["oa"]
+XSD = PREFIXES["xsd"]
 
 #: Where the ontology maps a claim predicate to several Biolink predicates equally closely, the first of these
 #: wins, so that an edge never says more than the claim; the others are then taken in the order of their names.
@@ -313,6 +314,22 @@ class StatementView:
             note=_first(facts, RDFS + "comment"),
             nanopublication=_first_iri(facts, CEKG + "nanopublication"),
         )
+
+    def subjects_of(self, prop: str, value: str) -> list[str]:
+        """Return the nodes whose ``prop`` is the IRI ``value``, sorted (e.g. the claims about an entity)."""
+        found = self.store.quads_for_pattern(None, ox.NamedNode(prop), ox.NamedNode(value), _DEFAULT)
+        return sorted({quad.subject.value for quad in found if isinstance(quad.subject, ox.NamedNode)})
+
+    def promotional_links(self) -> dict[str, tuple[str, ...]]:
+        """Return the outbound links marked promotional (``cekg:promotional true``), by document IRI."""
+        promotional = {_text(quad.subject) for quad in self.store.quads_for_pattern(
+            None, ox.NamedNode(CEKG + "promotional"), ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")),
+            _DEFAULT)}
+        found: dict[str, list[str]] = defaultdict(list)
+        for quad in self.store.quads_for_pattern(None, ox.NamedNode(CEKG + "outboundLink"), None, _DEFAULT):
+            if _text(quad.object) in promotional:
+                found[_text(quad.subject)].append(_text(quad.object))
+        return {document: tuple(sorted(links)) for document, links in sorted(found.items())}
 
     def predicate_labels(self) -> dict[str, str]:
         """Return the label of every claim predicate the ontology defines, by IRI."""

@@ -1,0 +1,305 @@
+"""Gathering the evidence on a question: the claims on it, how each stands to it, and the certainty of each.
+
+A question names a subject, a predicate, an object and a category, each optional (at least one is given).
+Entities count with everything narrower (``skos:broader`` followed to any depth), unless the question is exact:
+a question about migraine includes chronic migraine.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import pyoxigraph as ox
+
+from ..certainty import Assessment, Facts, RuleSet, assess
+from ..errors import UsageError
+from ..extract.sentences import sentence_around
+from ..iris import compress, expand
+from ..sparql.claims import ClaimRecord, DocumentRecord, EntityRecord, StatementView
+from ..vocab import CEKG, Category, DocumentKind, Polarity
+
+__all__ = ["AuditedClaim", "Evidence", "Question", "Stance", "gather"]
+
+
+class Stance(StrEnum):
+    """How a claim stands to the question."""
+
+    SUPPORTING = "supporting"
+    CHALLENGING = "challenging"
+    NEUTRAL = "neutral"
+
+
+@dataclass(frozen=True)
+class Question:
+    """What is asked: claims with this subject, predicate, object and category (IRIs; None for any).
+
+    ``exact`` asks for the entities themselves only, not for what is narrower than them.
+    """
+
+    subject: str | None = None
+    predicate: str | None = None
+    object: str | None = None
+    category: Category | None = None
+    exact: bool = False
+
+    def words(self, labels: Mapping[str, str]) -> str:
+        """Return the question in words, e.g. ``ketamine → chronic migraine (efficacy)``."""
+        def name(iri: str) -> str:
+            return labels.get(iri, compress(iri))
+
+        core = (f"{name(self.subject)} → {name(self.object)}" if self.subject and self.object
+                else name(self.subject) if self.subject else f"anything → {name(self.object)}" if self.object
+                else "any claim")
+        extra = [name(self.predicate) if self.predicate else "",
+                 self.category.value.replace("-", " ") if self.category else "",
+                 "exact entities only" if self.exact else ""]
+        return core + (f" ({', '.join(e for e in extra if e)})" if any(extra) else "")
+
+
+@dataclass(frozen=True)
+class AuditedClaim:
+    """One claim on the question, with the facets the audit shows.
+
+    Attributes:
+        record: the claim as stored.
+        document: the document that makes it.
+        stance: how it stands to the question.
+        certainty: its level and the reasons for it.
+        sentence: the text before the quote in its sentence, the quote, and the text after it.
+        linked: it is on the question through a supports or challenges link, not by what it says.
+        supported_by: the identifiers of the claims that support it.
+        challenged_by: the identifiers of the claims that challenge it.
+    """
+
+    record: ClaimRecord
+    document: DocumentRecord
+    stance: Stance
+    certainty: Assessment
+    sentence: tuple[str, str, str]
+    linked: bool = False
+    supported_by: tuple[str, ...] = ()
+    challenged_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything the store holds on one question.
+
+    Attributes:
+        question: what was asked.
+        claims: the claims on it, supporting first, then challenging, then neutral; within each, the firmest first.
+        labels: the label of every entity, document and term shown, by IRI.
+        nearest: when no claim is on the question, the nearest entities that have claims (IRIs).
+    """
+
+    question: Question
+    claims: tuple[AuditedClaim, ...]
+    labels: Mapping[str, str]
+    nearest: tuple[str, ...] = ()
+
+    def group(self, stance: Stance) -> list[AuditedClaim]:
+        """Return the claims of one stance."""
+        return [claim for claim in self.claims if claim.stance is stance]
+
+    @property
+    def documents(self) -> list[DocumentRecord]:
+        """Return the documents the claims come from, in the order they first appear."""
+        return list({claim.document.iri: claim.document for claim in self.claims}.values())
+
+
+def narrower(entities: Sequence[EntityRecord], iri: str) -> set[str]:
+    """Return ``iri`` and every entity narrower than it, following ``skos:broader`` to any depth."""
+    below: dict[str, set[str]] = {}
+    for entity in entities:
+        for broader in entity.broader:
+            below.setdefault(broader, set()).add(entity.iri)
+    found, todo = {iri}, [iri]
+    while todo:
+        for child in below.get(todo.pop(), ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def resolve(reference: str, view: StatementView, role: str, *, predicate: bool = False) -> str:
+    """Return the IRI of an entity (or a claim predicate) named by a CURIE or IRI, checked against the store.
+
+    Raises:
+        UsageError: the store has no such entity or predicate; the message names the closest ones.
+    """
+    try:
+        iri = expand(reference)
+    except ValueError:
+        iri = reference
+    known = view.predicate_labels() if predicate else view.labels()
+    if (predicate or iri not in {d.iri for d in view.documents()}) and iri in known:
+        return iri
+    names = {compress(k): v for k, v in known.items()}
+    by_label = {v.lower(): compress(k) for k, v in known.items()}
+    close = difflib.get_close_matches(reference, list(names), n=3, cutoff=0.5)
+    close += [by_label[m] for m in difflib.get_close_matches(reference.lower(), list(by_label), n=3, cutoff=0.5)]
+    what = "claim predicate" if predicate else "entity"
+    hint = f": the closest are {', '.join(dict.fromkeys(close))}" if close else ""
+    raise UsageError(f"the {role} {reference!r} is not {'a' if predicate else 'an'} {what} of the graph{hint}")
+
+
+def gather(store: ox.Store, question: Question, rules: RuleSet) -> Evidence:
+    """Return every claim on the question, with its stance and certainty.
+
+    Raises:
+        UsageError: the question asks for nothing (no subject, predicate, object or category).
+    """
+    if not (question.subject or question.predicate or question.object or question.category):
+        raise UsageError("ask something: give a subject, a predicate, an object or a category")
+    view = StatementView(store)
+    entities = view.entities()
+    subjects = _scope(entities, question.subject, question.exact)
+    objects = _scope(entities, question.object, question.exact)
+    candidates = _candidates(view, question, subjects, objects)
+    records = {record.iri: record for record in view.claims(candidates)}
+    if not (subjects is not None and objects is not None):
+        records = {iri: r for iri, r in records.items() if _matches(r, question, subjects, objects)}
+
+    stances: dict[str, tuple[Stance, bool]] = {}
+    for record in records.values():
+        if _matches(record, question, subjects, objects):
+            stances[record.iri] = (Stance.CHALLENGING if record.polarity is Polarity.NEGATED
+                                   else Stance.SUPPORTING, False)
+    _add_linked(view, records, stances)
+    if subjects is not None and objects is not None:  # the same pair of entities, another predicate or category
+        for iri in records:
+            stances.setdefault(iri, (Stance.NEUTRAL, False))
+    context = _Context(view, {d.iri: d for d in view.documents()}, view.promotional_links(),
+                       view.claim_identifiers())
+    audited = [_audited(context, records[iri], stance, linked, rules) for iri, (stance, linked) in stances.items()]
+    order = {Stance.SUPPORTING: 0, Stance.CHALLENGING: 1, Stance.NEUTRAL: 2}
+    audited.sort(key=lambda c: (order[c.stance], -c.certainty.level.rank, c.document.identifier,
+                                c.record.identifier))
+    nearest = () if audited else _nearest(view, entities, question)
+    labels = {**view.english_labels(), **view.labels(), **_link_targets(view, context.promotional)}
+    return Evidence(question, tuple(audited), labels, nearest)
+
+
+def _matches(record: ClaimRecord, question: Question, subjects: set[str] | None, objects: set[str] | None) -> bool:
+    return ((subjects is None or record.subject in subjects) and (objects is None or record.object in objects)
+            and (question.predicate is None or record.predicate == question.predicate)
+            and (question.category is None or record.category is question.category))
+
+
+def _scope(entities: Sequence[EntityRecord], iri: str | None, exact: bool) -> set[str] | None:
+    if iri is None:
+        return None
+    return {iri} if exact else narrower(entities, iri)
+
+
+def _candidates(view: StatementView, question: Question, subjects: set[str] | None,
+                objects: set[str] | None) -> list[str]:
+    """Return the claims that share the question's subject or object (or, failing both, its predicate or category)."""
+    if subjects is not None or objects is not None:
+        found: set[str] = set()
+        for iris, prop in ((subjects, "subject"), (objects, "object")):
+            for iri in sorted(iris or ()):
+                found.update(view.subjects_of(CEKG + prop, iri))
+        if subjects is not None and objects is not None:  # both given: a claim must be about both
+            about_subject = {c for s in subjects for c in view.subjects_of(CEKG + "subject", s)}
+            about_object = {c for o in objects for c in view.subjects_of(CEKG + "object", o)}
+            found = about_subject & about_object
+        return sorted(found)
+    if question.predicate is not None:
+        return view.subjects_of(CEKG + "predicate", question.predicate)
+    assert question.category is not None
+    return view.subjects_of(CEKG + "category", question.category.iri)
+
+
+def _add_linked(view: StatementView, records: dict[str, ClaimRecord], stances: dict[str, tuple[Stance, bool]]
+                ) -> None:
+    """Add the claims that support or challenge a claim on the question, with the stance the link gives them."""
+    for iri, (stance, _) in list(stances.items()):
+        for relation in ("supports", "challenges"):
+            for other in view.subjects_of(CEKG + relation, iri):
+                if other in stances:
+                    continue
+                agrees = (relation == "supports") == (stance is Stance.SUPPORTING)
+                stances[other] = (Stance.SUPPORTING if agrees else Stance.CHALLENGING, True)
+                if other not in records:
+                    records[other] = next(view.claims([other]))
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every claim of an audit is read against: the store, its documents, promotional links, identifiers."""
+
+    view: StatementView
+    documents: Mapping[str, DocumentRecord]
+    promotional: Mapping[str, tuple[str, ...]]
+    ids: Mapping[str, str]
+    texts: dict[str, str] = field(default_factory=dict)
+
+    def text(self, document: str) -> str:
+        """Return a document's text, read once."""
+        if document not in self.texts:
+            self.texts[document] = self.view.document_text(document)
+        return self.texts[document]
+
+    def document_of(self, claim: str) -> str:
+        """Return the document that makes a claim (``cekg:assertedBy``)."""
+        found = self.view.store.quads_for_pattern(ox.NamedNode(claim), ox.NamedNode(CEKG + "assertedBy"), None,
+                                                  ox.DefaultGraph())
+        return next((quad.object.value for quad in found if isinstance(quad.object, ox.NamedNode)), "")
+
+
+def facts_of(context: _Context, record: ClaimRecord) -> Facts:
+    """Return what a stored claim's certainty is derived from."""
+    def links(relation: str) -> tuple[tuple[str, str], ...]:
+        return tuple((other, context.document_of(other))
+                     for other in context.view.subjects_of(CEKG + relation, record.iri))
+
+    document = context.documents.get(record.document)
+    return Facts(claim=record.iri, document=record.document,
+                 kind=document.kind if document and document.kind else DocumentKind.WEB_ARTICLE,
+                 modality=record.modality, citation=record.citation, agent=record.attributed_to,
+                 promotional_links=context.promotional.get(record.document, ()), supported_by=links("supports"),
+                 challenged_by=links("challenges"))
+
+
+def _audited(context: _Context, record: ClaimRecord, stance: Stance, linked: bool, rules: RuleSet) -> AuditedClaim:
+    document = context.documents.get(record.document) or DocumentRecord(
+        record.document, compress(record.document), compress(record.document))
+    facts = facts_of(context, record)
+    sentence = ("", record.quote or "", "")
+    if record.start is not None and record.end is not None:
+        sentence = sentence_around(context.text(record.document), record.start, record.end, record.quote or "")
+    return AuditedClaim(record, document, stance, assess(facts, rules), sentence, linked,
+                        tuple(sorted(context.ids.get(c, compress(c)) for c, _ in facts.supported_by)),
+                        tuple(sorted(context.ids.get(c, compress(c)) for c, _ in facts.challenged_by)))
+
+
+def _link_targets(view: StatementView, links: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """Return the address each promotional link points to, by link IRI, to name the link in reasons."""
+    found: dict[str, str] = {}
+    for iri in (link for group in links.values() for link in group):
+        targets = view.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(CEKG + "linkTarget"), None,
+                                               ox.DefaultGraph())
+        found.update((iri, quad.object.value) for quad in targets if isinstance(quad.object, ox.NamedNode))
+    return found
+
+
+def _nearest(view: StatementView, entities: Iterable[EntityRecord], question: Question) -> tuple[str, ...]:
+    """Return up to five entities that have claims, nearest the question's entities by hierarchy, then by label."""
+    asked = [iri for iri in (question.subject, question.object) if iri]
+    with_claims = {iri for entity in entities for iri in [entity.iri]
+                   if view.subjects_of(CEKG + "subject", iri) or view.subjects_of(CEKG + "object", iri)}
+    labels = {entity.iri: entity.label for entity in entities}
+    found: list[str] = []
+    for iri in asked:
+        related = {e.iri for e in entities if iri in e.broader} | {b for e in entities if e.iri == iri
+                                                                    for b in e.broader}
+        found += sorted(related & with_claims)
+        names = {labels[i].lower(): i for i in with_claims if i in labels}
+        found += [names[m] for m in difflib.get_close_matches(labels.get(iri, compress(iri)).lower(), list(names),
+                                                              n=5, cutoff=0.3)]
+    return tuple(dict.fromkeys(i for i in found if i not in asked))[:5]
