@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..iris import compress
-from ..sparql.claims import RELATED_TO, ClaimRecord, StatementView
+from ..sparql.claims import ClaimRecord, StatementView
 from ..vocab import BIOLINK, Bound, Polarity
 from . import Progress
+from .kgx import edge_predicate
 
 __all__ = ["CLAIM_LINKS", "EDGE_FIELDS", "NODE_FIELDS", "FieldType", "PGEdge", "PGNode", "Value", "claim_name",
            "node_id", "property_graph", "relationship_type"]
@@ -94,8 +95,10 @@ def property_graph(view: StatementView, *, progress: Progress) -> Iterator[PGNod
     biolink = view.biolink_predicates()
     described: set[str] = set()
     pointed: set[str] = set()
+    categories: dict[str, tuple[str, ...]] = {}
     for entity in view.entities():
         described.add(entity.iri)
+        categories[entity.iri] = tuple(compress(c) for c in entity.categories) or ("biolink:NamedThing",)
         yield PGNode(node_id(entity.iri), "entity",
                      ("Entity", *(c.removeprefix(BIOLINK) for c in entity.categories)),
                      _clean({"name": entity.label, "iri": entity.iri,
@@ -114,10 +117,13 @@ def property_graph(view: StatementView, *, progress: Progress) -> Iterator[PGNod
     described.update(claim_iris)
     identifiers: dict[str, str] = {}
     direct: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    direct_predicates: dict[tuple[str, str, str], str] = {}
     for claim in progress(view.claims(claim_iris), total=len(claim_iris), unit="claim"):
         identifiers[claim.iri] = claim.identifier
+        objects = None if claim.object is None else categories.get(claim.object, ())
+        predicate = edge_predicate(claim.predicate, biolink, categories.get(claim.subject, ()), objects)
         yield PGNode(node_id(claim.iri), "claim", ("Claim",), _claim_properties(claim, labels, predicate_labels,
-                                                                                 biolink))
+                                                                                 predicate))
         links = [("SUBJECT", claim.subject), ("OBJECT", claim.object), ("ASSERTED_BY", claim.document),
                  ("ATTRIBUTED_TO", claim.attributed_to),
                  *((key.upper(), value) for key, value in claim.qualifiers),
@@ -130,6 +136,7 @@ def property_graph(view: StatementView, *, progress: Progress) -> Iterator[PGNod
                 yield PGEdge(node_id(claim.iri), node_id(target), kind, {"label": kind.lower().replace("_", " ")})
         if claim.polarity is Polarity.AFFIRMED and claim.object is not None:
             direct[(claim.subject, claim.predicate, claim.object)].append(claim.iri)
+            direct_predicates[(claim.subject, claim.predicate, claim.object)] = predicate
     for entity in view.entities():
         for target in entity.broader:
             pointed.add(target)
@@ -138,7 +145,7 @@ def property_graph(view: StatementView, *, progress: Progress) -> Iterator[PGNod
         yield PGEdge(node_id(subject), node_id(obj), relationship_type(predicate),
                      {"label": predicate_labels.get(predicate, compress(predicate)), "claims": len(backing),
                       "claim_ids": tuple(sorted(identifiers[c] for c in backing)),
-                      "biolink_predicate": compress(biolink.get(predicate, RELATED_TO))})
+                      "biolink_predicate": direct_predicates[(subject, predicate, obj)]})
     for iri in sorted(pointed - described):
         yield PGNode(node_id(iri), "resource", ("Resource",), {"name": labels.get(iri, compress(iri)), "iri": iri})
 
@@ -160,7 +167,7 @@ def claim_name(claim: ClaimRecord, labels: dict[str, str], predicate_labels: dic
 
 
 def _claim_properties(claim: ClaimRecord, labels: dict[str, str], predicate_labels: dict[str, str],
-                      biolink: dict[str, str]) -> dict[str, Value]:
+                      biolink_predicate: str) -> dict[str, Value]:
     q = claim.quantity
     return _clean({
         "name": claim_name(claim, labels, predicate_labels),
@@ -169,7 +176,7 @@ def _claim_properties(claim: ClaimRecord, labels: dict[str, str], predicate_labe
         "category": claim.category.value,
         "predicate": compress(claim.predicate),
         "predicate_label": predicate_labels.get(claim.predicate),
-        "biolink_predicate": compress(biolink.get(claim.predicate, RELATED_TO)),
+        "biolink_predicate": biolink_predicate,
         "polarity": claim.polarity.value,
         "negated": claim.polarity is Polarity.NEGATED,
         "modality": claim.modality.value,

@@ -44,6 +44,7 @@ __all__ = [
     "agent_type",
     "biolink_predicate",
     "curie",
+    "edge_predicate",
     "export_kgx",
     "file_names",
     "knowledge_level",
@@ -184,6 +185,19 @@ def biolink_predicate(mapped: str, subjects: Sequence[str], objects: Sequence[st
             break
         predicate = GENERALISATIONS[predicate]
     return predicate
+
+
+def edge_predicate(claim_predicate: str, mapped: dict[str, str], subjects: Sequence[str],
+                   objects: Sequence[str] | None) -> str:
+    """Return the Biolink predicate of a claim: :data:`KGX_PREDICATES`, else the ontology's mapping (``mapped``),
+    made more general until its domain and range admit the categories (``objects`` None: the object is a quantity,
+    and only the mapping counts).
+
+    >>> edge_predicate("https://w3id.org/cekg/vocab#coveredBy", {}, ["biolink:Drug"], ["biolink:NamedThing"])
+    'biolink:related_to_at_instance_level'
+    """
+    chosen = KGX_PREDICATES.get(claim_predicate) or curie(mapped.get(claim_predicate, RELATED_TO))
+    return chosen if objects is None else biolink_predicate(chosen, subjects, objects)
 
 
 def knowledge_level(modality: Modality) -> str:
@@ -353,9 +367,7 @@ def write_kgx(store: ox.Store, folder: Path, *, jsonl: bool, progress: Progress,
                 negated += 1
                 continue
             subject, obj = ids.get(claim.subject) or curie(claim.subject), ids.get(claim.object) or curie(claim.object)
-            predicate = biolink_predicate(KGX_PREDICATES.get(claim.predicate) or curie(mapped.get(claim.predicate,
-                                                                                                   RELATED_TO)),
-                                          categories.get(subject, ()), categories.get(obj, ()))
+            predicate = edge_predicate(claim.predicate, mapped, categories.get(subject, ()), categories.get(obj, ()))
             edge = _edge(claim, predicate, identifiers, ids)
             pointed.update({subject: claim.subject, obj: claim.object})
             edges.write(edge)
