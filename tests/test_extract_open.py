@@ -207,3 +207,23 @@ def test_merge_adds_proposed_entities_and_the_proposals_validate_and_build(
     assert main(["extract", doc, "--merge", "--data", str(data_copy)]) == 0
     again = yaml.safe_load((data_copy / "entities.yaml").read_text(encoding="utf-8"))["entities"]
     assert len(again) == len(entities)
+
+
+# -- bad input ----------------------------------------------------------------------------------------------
+
+GERMAN = ("Die Migräne ist eine neurologische Erkrankung, die sich durch wiederkehrende, meist einseitige "
+          "Kopfschmerzen auszeichnet. Ketamin wird seit einigen Jahren bei chronischer Migräne untersucht, doch "
+          "die Studienlage ist dünn. Nebenwirkungen sind Übelkeit, Schwindel und Halluzinationen. Die Kosten "
+          "werden von den Krankenkassen meist nicht übernommen, und viele Patienten zahlen die Infusionen selbst.")
+
+
+def test_a_document_in_another_language_gets_a_clear_message_and_no_proposals(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, data_copy: Path) -> None:
+    source = tmp_path / "migraene.txt"
+    source.write_text(GERMAN, encoding="utf-8")
+    doc = add_document(data_copy, source, title="Migräne", kind=DocumentKind.WEB_ARTICLE).id
+    assert main(["extract", doc, "--data", str(data_copy)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (f"{doc} does not read as English (too few of its words are common English words): "
+                            "nothing proposed, since the extractor's cues are English\n")
+    assert yaml.safe_load(captured.out)["claims"] == []

@@ -49,7 +49,8 @@ class Extraction:
     """What the extractor found in one document.
 
     ``new_entities`` are the entities the proposals name that ``entities.yaml`` lacks: ontology terms, and
-    names read from their form alone (``ent:`` ids), in id order.
+    names read from their form alone (``ent:`` ids), in id order. ``english`` is false for a document that
+    does not read as English, which is not read at all.
     """
 
     document: str
@@ -59,10 +60,14 @@ class Extraction:
     candidates: tuple[Candidate, ...]
     sentences: int
     new_entities: tuple[Entity, ...] = ()
+    english: bool = True
 
     @property
     def message(self) -> str:
         """Return a one-line summary for the person running the extractor."""
+        if not self.english:
+            return (f"{self.document} does not read as English (too few of its words are common English words): "
+                    "nothing proposed, since the extractor's cues are English")
         candidates = (f"; candidate new entities: {', '.join(c.text for c in self.candidates[:12])}"
                       if self.candidates else "")
         if not self.entities:

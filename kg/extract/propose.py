@@ -16,7 +16,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from decimal import Decimal
 
 from .. import iris
 from ..errors import DataError, Problem
@@ -26,11 +25,13 @@ from . import cues
 from .categories import OBJECT_TYPES, SUBJECT_TYPES, CategoryScore, PredicateRule
 from .citations import find_references
 from .context import CueKind, find_phrases
+from .language import reads_as_english
 from .lexicon import Lexicon, Mention, find_candidates
 from .newterms import proposed_entity
 from .outcomes import GENERAL_PREDICATES, outcome_phrase
 from .proposal import Extraction, Proposal, quantity_text
-from .quantities import FoundQuantity, QuantityKind, find_quantities
+from .qualifiers import digits, names_source_document, population_of, qualifiers, route_of
+from .quantities import QuantityKind, find_quantities
 from .reading import (
     AGENTS,
     CONDITIONS,
@@ -49,9 +50,6 @@ __all__ = ["Extraction", "Proposal", "extract"]
 
 E = EntityType
 _URL = re.compile(r"(?:https?://|www\.)\S+")
-_ROUTES = "intravenous|intramuscular|oral|subcutaneous|intranasal|sublingual|topical"
-_ROUTE = re.compile(rf"\b(?P<route>(?:{_ROUTES})(?: or (?:{_ROUTES}))?)(?:\s+(?:\w+\s+)?(?P<form>infusions?|"
-                    r"injections?))?", re.IGNORECASE)
 _DIRECTIVES = "|".join(map(re.escape, cues.READER_DIRECTIVES))
 _DIRECTIVE = re.compile(rf"^(?:please\s+|to\s+)?(?:{_DIRECTIVES})\b|(?:,\s*|\bshould\s+)(?:{_DIRECTIVES})\b",
                         re.IGNORECASE)
@@ -82,6 +80,8 @@ def extract(document: Document, lexicon: Lexicon, *, progress: Callable[[int], N
         raise DataError([Problem(
             f"the text of {document.id} changed after it was added (SHA-256 {document.text_sha256}, recorded "
             f"{document.sha256}): restore it, or add the new text as a new document, then extract", file=where)])
+    if not reads_as_english(document.text):
+        return Extraction(document.id, document.sha256, (), (), (), 0, english=False)
     return _Reader(document, lexicon).read(progress)
 
 
@@ -345,17 +345,17 @@ class _Reader:
         references = find_references(sentence.text, self.document.links, offset=sentence.segment.start)
         traceable = tuple(sorted({r.reference for r in references if r.reference}))
         named = (attributed is not None and attributed.type in (E.ORGANIZATION, E.STUDY)) or any(
-            r.reference is None for r in references) or _names_source_document(sentence)
+            r.reference is None for r in references) or names_source_document(sentence)
         citation = (CitationStatus.TRACEABLE if traceable else CitationStatus.NAMED_UNREFERENCED if named
                     else CitationStatus.NONE)
         notes = [*notes, *([attribution_note] if attribution_note else []),
                  *(f"cites {r.text}, with no findable reference" for r in references if r.reference is None)]
         excluded = exclude | ({attributed.iri} if attributed else set())
-        condition, agency, jurisdiction = _qualifiers(sentence, proposal.category, excluded)
+        condition, agency, jurisdiction = qualifiers(sentence, proposal.category, excluded)
         finished = replace(
             proposal, polarity=Polarity.NEGATED if negated else Polarity.AFFIRMED, modality=modality,
             cues=tuple(dict.fromkeys(c.text for c in modal)), attributed_to=attributed.curie if attributed else None,
-            citation=citation, references=traceable, route=_route(read.text) or _route(sentence.text),
+            citation=citation, references=traceable, route=route_of(read.text) or route_of(sentence.text),
             note="; ".join(dict.fromkeys(notes)) or None, condition=condition, agency=agency,
             jurisdiction=jurisdiction,
         )
@@ -408,13 +408,13 @@ class _Reader:
                 proposal = Proposal(
                     id="", document=self.document.id, category=Category.REGULATORY_STATUS, subject=subject.curie,
                     predicate="cekg:hasStrength", quote=quantity.text, start=at, end=at + len(quantity.text),
-                    quantity=Quantity(_digits(quantity), quantity.unit))
+                    quantity=Quantity(digits(quantity), quantity.unit))
             elif quantity.kind is QuantityKind.YEAR:
                 proposal = Proposal(
                     id="", document=self.document.id, category=Category.REGULATORY_STATUS, subject=subject.curie,
                     predicate="cekg:firstApprovedIn", quote=sentence.text, start=sentence.segment.start,
                     end=sentence.segment.end,
-                    quantity=Quantity(_digits(quantity), "year", place=place, year=int(quantity.value)))
+                    quantity=Quantity(digits(quantity), "year", place=place, year=int(quantity.value)))
             else:
                 continue
             yield self._finish(sentence, proposal, Target(sentence, first, last), notes, exclude={subject.iri})
@@ -429,7 +429,7 @@ class _Reader:
                 id="", document=self.document.id, category=Category.PREVALENCE, subject=subject.curie,
                 predicate="cekg:hasPrevalence", quote=sentence.text, start=sentence.segment.start,
                 end=sentence.segment.end, quantity=Quantity(
-                    _digits(quantity), quantity.unit, quantity.bound, population=_population(sentence.text,
+                    digits(quantity), quantity.unit, quantity.bound, population=population_of(sentence.text,
                                                                                                    quantity),
                     place=place, year=int(year.group(1)) if year else None))
             at = sentence.segment.start + quantity.start
@@ -442,50 +442,3 @@ def _unique(entities: Iterable[Entity]) -> list[Entity]:
     for entity in entities:
         seen.setdefault(entity.iri, entity)
     return list(seen.values())
-
-
-def _route(text: str) -> str | None:
-    match = _ROUTE.search(text)
-    if match is None:
-        return None
-    form = match.group("form")
-    route = match.group("route").lower()
-    return f"{route} {form.lower().rstrip('s')}" if form else route
-
-
-def _names_source_document(sentence: Reading) -> bool:
-    """Whether the sentence names a document of an agent as its source ("under current FDA guidelines")."""
-    for mention in sentence.mentions:
-        if mention.type is E.ORGANIZATION:
-            following = sentence.text[mention.end - sentence.segment.start:].split()
-            if following and following[0].lower().strip(".,;") in cues.SOURCE_DOCUMENTS:
-                return True
-    return False
-
-
-_QUALIFIED = frozenset({Category.MECHANISM, Category.ACCESS_AND_COST, Category.REGULATORY_STATUS})
-
-
-def _qualifiers(sentence: Reading, category: Category, exclude: set[str]
-                ) -> tuple[str | None, str | None, str | None]:
-    """Return the condition, agency and jurisdiction a claim is qualified by, from the entities left over."""
-    left = [m for m in sentence.mentions if m.entity.iri not in exclude]
-
-    def first(kind: EntityType, wanted: bool) -> str | None:
-        return next((m.entity.curie for m in left if m.type is kind), None) if wanted else None
-
-    regulatory = category is Category.REGULATORY_STATUS
-    return (first(E.DISEASE, category in _QUALIFIED), first(E.ORGANIZATION, regulatory),
-            first(E.PLACE, regulatory))
-
-
-def _population(text: str, quantity: FoundQuantity) -> str | None:
-    """Return who was counted, in the document's words: the counted noun and what follows it in the clause."""
-    if quantity.noun is None:
-        return None
-    words = re.split(r"[,;:.]", text[quantity.end - len(quantity.noun):], maxsplit=1)[0].split()
-    return " ".join(words[:12]) or None
-
-
-def _digits(quantity: FoundQuantity) -> Decimal:
-    return Decimal(format(quantity.value.normalize(), "f"))
