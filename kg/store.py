@@ -13,24 +13,32 @@ import queue
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from .compact import compact
 from .errors import HINT, Hint, KGError, NotFoundError, Setting, StoreError
+from .lock import LockBusy, exclusive
+from .swap import exchange
 
-__all__ = ["canonical_nquads", "load_store", "memory_store", "open_store", "read_only", "update_store", "write_store"]
+__all__ = ["LockBusy", "canonical_nquads", "load_store", "memory_store", "open_store", "read_only", "update_store",
+           "write_store", "writing"]
 
 _PREVIOUS = ".previous"
 _BUILDING = ".building-"
+_LOCK = ".lock"
+_BUSY = ("another build (process {pid}, since {since}) is writing the store at {store}: wait for it to finish, "
+         "then build again")
 #: Store files that never change once written (RocksDB tables): a copy of the store may share them.
 _IMMUTABLE_SUFFIXES = (".sst", ".blob")
 
 
 def _recover(store_dir: Path) -> None:
-    """Put back the previous store if a swap was interrupted between its two renames."""
+    """Put back the previous store if a swap was interrupted between its two renames (the lock must be held)."""
     previous = store_dir.with_name(store_dir.name + _PREVIOUS)
     if previous.exists() and not store_dir.exists():
         os.replace(previous, store_dir)
@@ -38,12 +46,20 @@ def _recover(store_dir: Path) -> None:
         shutil.rmtree(previous, ignore_errors=True)
 
 
+def _lock_path(store_dir: Path) -> Path:
+    return store_dir.with_name(store_dir.name + _LOCK)
+
+
 @contextmanager
-def _replacing(store_dir: Path) -> Iterator[Path]:
-    """Yield an empty staging folder beside ``store_dir``; put it in place of the store when the block succeeds.
+def writing(store_dir: Path) -> Iterator[None]:
+    """Be the one writer of the store at ``store_dir`` for the duration of a ``with`` block.
+
+    On entry, what builds killed before they could tidy up left beside the store is removed: their staging
+    folders, or the previous store of an interrupted swap (put back if the new one is missing).
 
     Raises:
-        StoreError: the staging folder or the swap failed; the previous store is untouched.
+        LockBusy: another process is writing the store; nothing was changed.
+        StoreError: the folder of the store cannot be created.
     """
     store_dir = store_dir.resolve()
     try:
@@ -51,29 +67,53 @@ def _replacing(store_dir: Path) -> Iterator[Path]:
     except OSError as err:
         raise StoreError(f"cannot create {store_dir.parent} ({err.strerror}): {HINT}",
                          hint=Hint(Setting.STORE, another=True)) from err
-    _recover(store_dir)
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=store_dir.name + _BUILDING, dir=store_dir.parent))
-    except OSError as err:
-        raise StoreError(f"cannot write the store at {store_dir}: {err}; the previous store is unchanged") from err
-    try:
-        yield staging
-        staging.chmod(0o755)
-        previous = store_dir.with_name(store_dir.name + _PREVIOUS)
-        if store_dir.exists():
-            os.replace(store_dir, previous)
-        os.replace(staging, store_dir)
-        shutil.rmtree(previous, ignore_errors=True)
-    except OSError as err:
-        shutil.rmtree(staging, ignore_errors=True)
+    with exclusive(_lock_path(store_dir), busy=_BUSY.replace("{store}", str(store_dir))):
         _recover(store_dir)
-        if isinstance(err, KGError):
+        for leftover in store_dir.parent.glob(f"{store_dir.name}{_BUILDING}*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        yield
+
+
+def _swap(staging: Path, store_dir: Path) -> None:
+    """Put ``staging`` in place of the store: in one step where the system can exchange two folders."""
+    if store_dir.exists() and exchange(staging, store_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # now the previous store
+        return
+    previous = store_dir.with_name(store_dir.name + _PREVIOUS)
+    if store_dir.exists():
+        os.replace(store_dir, previous)
+    os.replace(staging, store_dir)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+@contextmanager
+def _replacing(store_dir: Path) -> Iterator[Path]:
+    """Yield an empty staging folder beside ``store_dir``; put it in place of the store when the block succeeds.
+
+    Raises:
+        LockBusy: another process is writing the store.
+        StoreError: the staging folder or the swap failed; the previous store is untouched.
+    """
+    store_dir = store_dir.resolve()
+    with writing(store_dir):
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=store_dir.name + _BUILDING, dir=store_dir.parent))
+        except OSError as err:
+            raise StoreError(f"cannot write the store at {store_dir}: {err}; the previous store is unchanged") from err
+        try:
+            yield staging
+            staging.chmod(0o755)
+            _swap(staging, store_dir)
+        except OSError as err:
+            shutil.rmtree(staging, ignore_errors=True)
+            _recover(store_dir)
+            if isinstance(err, KGError):
+                raise
+            raise StoreError(f"cannot write the store at {store_dir}: {err}; the previous store is unchanged") from err
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            _recover(store_dir)
             raise
-        raise StoreError(f"cannot write the store at {store_dir}: {err}; the previous store is unchanged") from err
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        _recover(store_dir)
-        raise
 
 
 def _write_files(folder: Path, files: Mapping[str, bytes] | None) -> None:
@@ -130,9 +170,16 @@ def _bulk_load(store: ox.Store, nquads: Iterable[bytes]) -> None:
     """
     batches: queue.Queue[bytes | None] = queue.Queue(maxsize=1)
     failures: list[BaseException] = []
+    stopped = threading.Event()
 
     def load() -> None:
-        while (batch := batches.get()) is not None:
+        while not stopped.is_set():
+            try:
+                batch = batches.get(timeout=0.1)  # never for ever: an interrupt may have broken the queue
+            except queue.Empty:
+                continue
+            if batch is None:
+                return
             if failures:
                 continue  # drain the queue so that the making thread never blocks on it
             try:
@@ -140,15 +187,21 @@ def _bulk_load(store: ox.Store, nquads: Iterable[bytes]) -> None:
             except BaseException as err:  # handed to the making thread, which raises it
                 failures.append(err)
 
-    loader = threading.Thread(target=load, name="kg-bulk-load")
+    # A daemon: a second interrupt may leave no time to wait for the batch being loaded.
+    loader = threading.Thread(target=load, name="kg-bulk-load", daemon=True)
     loader.start()
     try:
         for batch in _batches(nquads, LOAD_BATCH_BYTES):
             if failures:
                 break
             batches.put(batch)
-    finally:
         batches.put(None)
+    except BaseException:
+        # Interrupted (Ctrl-C) or failed: the loader stops after the batch it is loading, and the batch waiting is
+        # dropped; nothing here waits on the queue, whatever interrupts this thread next.
+        stopped.set()
+        raise
+    finally:
         loader.join()
     if failures:
         raise failures[0]
@@ -178,6 +231,7 @@ def load_store(store_dir: Path, nquads: Iterable[bytes], *,
         store = ox.Store(str(staging))
         _bulk_load(store, nquads)
         store.flush()
+        compact(store)
         count = len(store)
         del store
         _write_files(staging, files(count) if files else None)
@@ -221,10 +275,14 @@ def update_store(store_dir: Path, change: Callable[[ox.Store], Mapping[str, byte
         Any exception raised by ``change``, after removing the copy.
     """
     store_dir = store_dir.resolve()
-    _recover(store_dir)
-    if not store_dir.is_dir():
-        raise NotFoundError(f"no store at {store_dir}: run `kg build` first (or {HINT})",
-                            hint=Hint(Setting.STORE))
+    with writing(store_dir):
+        if not store_dir.is_dir():
+            raise NotFoundError(f"no store at {store_dir}: run `kg build` first (or {HINT})",
+                                hint=Hint(Setting.STORE))
+        _update(store_dir, change)
+
+
+def _update(store_dir: Path, change: Callable[[ox.Store], Mapping[str, bytes] | None]) -> None:
     with _replacing(store_dir) as staging:
         copy = staging / "store"
         shutil.copytree(store_dir, copy, copy_function=_link_or_copy, ignore=shutil.ignore_patterns("LOCK"))
@@ -247,14 +305,50 @@ def read_only(store_dir: Path) -> ox.Store:
         StoreError: the folder is not an Oxigraph store.
     """
     store_dir = store_dir.resolve()
-    _recover(store_dir)
-    if not store_dir.is_dir():
-        raise NotFoundError(f"no store at {store_dir}: run `kg build` first (or {HINT})",
-                            hint=Hint(Setting.STORE))
+    if not store_dir.is_dir() and store_dir.with_name(store_dir.name + _PREVIOUS).is_dir():
+        _recover_for_reading(store_dir)
+    for _ in range(_OPEN_ATTEMPTS):
+        before = _identity(store_dir)
+        if before is None:
+            raise NotFoundError(f"no store at {store_dir}: run `kg build` first (or {HINT})",
+                                hint=Hint(Setting.STORE))
+        try:
+            store, error = ox.Store.read_only(str(store_dir)), None
+        except (OSError, RuntimeError) as err:  # RocksDB reports a damaged store as a RuntimeError
+            store, error = None, err
+        # Opening reads several files by name: a build that swapped a new store in meanwhile may have handed
+        # over some of each. The folder is the same one before and after only if every file came from it.
+        if _identity(store_dir) == before:
+            if store is None:
+                raise StoreError(f"cannot open the store at {store_dir}: {error}; rebuild it with `kg build`")
+            return store
+        del store
+    raise StoreError(f"cannot open the store at {store_dir}: builds replaced it {_OPEN_ATTEMPTS} times while it "
+                     "was being opened; try again")
+
+
+#: How many times opening the store is tried while builds keep swapping new ones in.
+_OPEN_ATTEMPTS = 50
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """Return what tells one folder from another put in its place (device and inode), ``None`` if there is none."""
     try:
-        return ox.Store.read_only(str(store_dir))
-    except OSError as err:
-        raise StoreError(f"cannot open the store at {store_dir}: {err}; rebuild it with `kg build`") from err
+        found = folder.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return (found.st_dev, found.st_ino) if os.path.isdir(folder) else None
+
+
+def _recover_for_reading(store_dir: Path, *, wait: float = 5.0) -> None:
+    """Put back the previous store of an interrupted swap, unless a build is swapping it now: then wait for it."""
+    deadline = time.monotonic() + wait
+    while not store_dir.is_dir() and time.monotonic() < deadline:
+        try:
+            with exclusive(_lock_path(store_dir), busy=""):
+                _recover(store_dir)
+        except LockBusy:
+            time.sleep(0.01)  # a build is between its two renames: the new store is a moment away
 
 
 @contextmanager

@@ -16,9 +16,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "kg"
 LAYERS: dict[str, int] = {
     # foundations: the errors, then what every layer may use (settings, files, packaged resources, HTML text)
     "kg.errors": 0,
-    "kg._yaml": 1, "kg.files": 1, "kg.resources": 1, "kg.settings": 1, "kg.html": 1,
-    # the package's version, the vocabulary, the one place IRIs are minted, the store on disk
-    "kg": 2, "kg.vocab": 2, "kg.iris": 3, "kg.store": 3,
+    "kg._yaml": 1, "kg.files": 1, "kg.resources": 1, "kg.settings": 1, "kg.html": 1, "kg.lock": 1, "kg.swap": 1,
+    # the package's version, the vocabulary, store compaction, the one place IRIs are minted, the store on disk
+    "kg": 2, "kg.vocab": 2, "kg.compact": 2, "kg.iris": 3, "kg.store": 3,
     # the domain model and the data folder read into it
     "kg.model": 4, "kg.certainty": 4, "kg.documents": 5, "kg.entities": 5, "kg.claims": 5, "kg.corpus": 6,
     # from the data folder to the store

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from . import cli_hint, data_option, err, progress, store_option
+from .signals import terminated_as_interrupt
 
 __all__ = ["build"]
 
@@ -23,8 +24,9 @@ def build(data_dir: Path, store_dir: Path, include_proposed: bool, full: bool) -
     Only what changed since the last build is rebuilt: the documents whose text, metadata or claims changed,
     were added or were removed. A change to the entities, the ontology or --include-proposed, or to a claim
     that another document links to, rebuilds everything; the first line printed says which kind of build ran
-    and why. Either way the store is the same as a full build makes, and a failed build leaves the previous
-    store as it was.
+    and why. Either way the store is the same as a full build makes, and a failed, interrupted or killed build
+    leaves the previous store as it was (what a killed build left beside it is removed by the next build). One
+    build at a time writes a store: another one started meanwhile stops at once, saying so.
 
     \b
     Examples:
@@ -36,8 +38,9 @@ def build(data_dir: Path, store_dir: Path, include_proposed: bool, full: bool) -
     from ..incremental import build as run
 
     started = time.perf_counter()
-    result = run(data_dir, store_dir, include_proposed=include_proposed, full=full,
-                 progress=progress("building"))
+    with terminated_as_interrupt():
+        result = run(data_dir, store_dir, include_proposed=include_proposed, full=full,
+                     progress=progress("building"))
     err(result.what(cli_hint))
     done = "unchanged" if result.kind is BuildKind.UP_TO_DATE else "built"
     err(f"{done} {store_dir}: {result.documents} documents, {result.entities} entities, {result.claims} claims, "

@@ -19,8 +19,6 @@ the same whichever kind of build found them.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -31,28 +29,36 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import __version__, iris
-from .build import claim_ids, claim_lines, corpus_nquads, document_lines, shared_lines
-from .claims import built_statuses, claims_files, claims_path, keep_claims, load_claims_files
-from .corpus import Corpus, load_corpus
-from .documents.folder import document_dir, document_files, document_ids, load_document
-from .entities import ENTITIES_FILE, load_entities
-from .errors import DataError, Message, Option, Wording, python_hint
-from .model import Claim, Document, Entity
-from .resources import ontology_file
-from .store import load_store, update_store
-from .vocab import CEKG
+from .. import iris
+from ..build import claim_ids, claim_lines, corpus_nquads, document_lines
+from ..claims import built_statuses, claims_path, keep_claims, load_claims_files
+from ..corpus import Corpus, load_corpus
+from ..documents.folder import document_dir, load_document
+from ..entities import load_entities
+from ..errors import DataError, Message, Option, Wording, python_hint
+from ..model import Claim, Document, Entity
+from ..store import load_store, update_store, writing
+from ..vocab import CEKG
+from .manifest import (
+    MANIFEST,
+    RACY_NS,
+    Fingerprint,
+    FullBuildNeeded,
+    Globals,
+    Unit,
+    counts,
+    fingerprint,
+    manifest_bytes,
+    read_globals,
+    read_manifest,
+    same,
+    unit_files,
+    unit_of,
+    units_in,
+)
 
 __all__ = ["MANIFEST", "BuildKind", "BuildResult", "build"]
 
-#: The manifest's file name in the store folder.
-MANIFEST = "kg-build.json"
-_FORMAT = 1
-#: A file changed this shortly before a build may change again within the same clock tick unseen: it is hashed
-#: again next time rather than trusted by its size and time.
-_RACY_NS = 2_000_000_000
-
-Fingerprint = list[Any]  # [size, mtime_ns, sha256] of a file, as stored in the manifest
 
 
 class BuildKind(StrEnum):
@@ -106,149 +112,6 @@ def _names(names: tuple[str, ...], most: int = 5) -> str:
     return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
-# Fingerprints -----------------------------------------------------------------------------------------------------
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _fingerprint(path: Path, recorded: Fingerprint | None, trusted_before: int) -> Fingerprint | None:
-    """Return a file's fingerprint, trusting ``recorded`` when size and time agree and the file is not racy."""
-    try:
-        stat = path.stat()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    if (recorded is not None and recorded[0] == stat.st_size and recorded[1] == stat.st_mtime_ns
-            and stat.st_mtime_ns < trusted_before):
-        return recorded
-    try:
-        return [stat.st_size, stat.st_mtime_ns, _sha256_file(path)]
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return None
-
-
-def _same(first: Fingerprint | None, second: Fingerprint | None) -> bool:
-    return (first is None) == (second is None) and (first is None or first[2] == second[2])  # type: ignore[index]
-
-
-def _builder() -> str:
-    """Return the fingerprint of the code that decides what a build writes (the ontology has its own)."""
-    return hashlib.sha256(f"clinical-evidence-kg {__version__}, pyoxigraph {ox.__version__}".encode()).hexdigest()
-
-
-def _unit_files(data_dir: Path, unit: str) -> tuple[Path, Path, Path]:
-    return (*document_files(data_dir, unit), claims_path(data_dir, unit))
-
-
-def _units(data_dir: Path) -> list[str]:
-    """Return the documents of the data folder: each document folder and each claims file."""
-    return sorted({*document_ids(data_dir), *(path.stem for path in claims_files(data_dir))})
-
-
-class _FullBuildNeeded(Exception):
-    """An incremental build cannot bring the store up to date: a full build is needed, for ``reason``."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = Message(reason)
-
-
-@dataclass
-class _Globals:
-    builder: str
-    ontology: str
-    entities: Fingerprint | None
-    include_proposed: bool
-
-    def check(self, manifest: Mapping[str, Any]) -> None:
-        """Raise :class:`_FullBuildNeeded`, saying what differs, unless these match the manifest's."""
-        if manifest.get("builder") != self.builder:
-            raise _FullBuildNeeded("the build code changed")
-        if manifest.get("ontology") != self.ontology:
-            raise _FullBuildNeeded("ontology changed")
-        if not _same(manifest.get("entities"), self.entities):
-            raise _FullBuildNeeded("entities changed")
-        if manifest.get("include_proposed") != self.include_proposed:
-            raise _FullBuildNeeded(f"{Option.INCLUDE_PROPOSED} changed")
-
-
-def _globals(data_dir: Path, include_proposed: bool, manifest: Mapping[str, Any] | None) -> _Globals:
-    trusted = int(manifest["started_ns"]) - _RACY_NS if manifest else 0
-    recorded = manifest.get("entities") if manifest else None
-    return _Globals(builder=_builder(), ontology=_sha256_file(ontology_file()),
-                    entities=_fingerprint(data_dir / ENTITIES_FILE, recorded, trusted),
-                    include_proposed=include_proposed)
-
-
-# The manifest -----------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Unit:
-    """What the manifest records of one document."""
-
-    files: list[Fingerprint | None]
-    sha256: str | None = None
-    ids: list[str] = field(default_factory=list)
-    built: dict[str, str] = field(default_factory=dict)
-    links: list[list[str]] = field(default_factory=list)
-    shared: list[str] = field(default_factory=list)
-
-    @classmethod
-    def from_json(cls, raw: Mapping[str, Any], table: list[str]) -> _Unit:
-        return cls(files=list(raw["files"]), sha256=raw.get("sha256"), ids=list(raw["ids"]),
-                   built=dict(raw["built"]), links=[list(link) for link in raw["links"]],
-                   shared=[table[i] for i in raw["shared"]])
-
-    def to_json(self, index: Mapping[str, int]) -> dict[str, Any]:
-        return {"files": self.files, "sha256": self.sha256, "ids": self.ids, "built": self.built,
-                "links": self.links, "shared": sorted(index[line] for line in self.shared)}
-
-
-def _unit(files: list[Fingerprint | None], document: Document | None, loaded: Iterable[Claim],
-          kept: Iterable[Claim], ids: Mapping[str, str]) -> _Unit:
-    unit = _Unit(files=files, sha256=document.sha256 if document else None)
-    for claim in loaded:
-        unit.ids.append(claim.id)
-        unit.links += [[claim.id, target] for target in (*claim.supports, *claim.challenges)]
-    shared: dict[str, None] = {}
-    for claim in kept:
-        unit.built[claim.id] = iris.key_of(ids[claim.id])
-        shared.update(dict.fromkeys(shared_lines(claim)))
-    unit.shared = list(shared)
-    return unit
-
-
-def _manifest_bytes(globals_: _Globals, started: int, units: Mapping[str, _Unit], *, quads: int,
-                    entities: int) -> bytes:
-    table = sorted({line for unit in units.values() for line in unit.shared})
-    index = {line: i for i, line in enumerate(table)}
-    manifest = {
-        "format": _FORMAT, "builder": globals_.builder, "ontology": globals_.ontology,
-        "entities": globals_.entities, "include_proposed": globals_.include_proposed, "started_ns": started,
-        "quads": quads, "entity_count": entities, "shared": table,
-        "units": {name: units[name].to_json(index) for name in sorted(units)},
-    }
-    return json.dumps(manifest, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def _read_manifest(store_dir: Path) -> dict[str, Any] | None:
-    try:
-        manifest = json.loads((store_dir / MANIFEST).read_bytes())
-    except (OSError, ValueError):
-        return None
-    return manifest if isinstance(manifest, dict) and manifest.get("format") == _FORMAT else None
-
-
-def _counts(units: Mapping[str, _Unit]) -> tuple[int, int]:
-    return sum(1 for u in units.values() if u.sha256), sum(len(u.built) for u in units.values())
-
-
 # Builds -----------------------------------------------------------------------------------------------------------
 
 
@@ -266,47 +129,51 @@ def build(data_dir: Path, store_dir: Path, *, include_proposed: bool = False, fu
     Raises:
         NotFoundError: the data folder does not exist.
         DataError: with every problem of the data folder; the store is unchanged.
+        LockBusy: another build is writing the store; nothing was changed.
         StoreError: the store could not be written; the previous store is unchanged.
     """
     started = time.time_ns()
     store_dir = store_dir.resolve()
     if not data_dir.is_dir():
         load_corpus(data_dir)  # raises the usual error naming the folder
-    try:
-        manifest = _previous_manifest(store_dir, full=full)
-        globals_ = _globals(data_dir, include_proposed, manifest)
-        globals_.check(manifest)
-        return _incremental(data_dir, store_dir, manifest, globals_, started)
-    except _FullBuildNeeded as needed:
-        reason = needed.reason
-    globals_ = _globals(data_dir, include_proposed, None)  # hash everything afresh
-    return _full(data_dir, store_dir, include_proposed=include_proposed, progress=progress, reason=reason,
-                 started=started, globals_=globals_)
+    # One build at a time, from reading the previous manifest to putting the new store in place: two builds
+    # side by side would each swap in their own store, the last one silently.
+    with writing(store_dir):
+        try:
+            manifest = _previous_manifest(store_dir, full=full)
+            globals_ = read_globals(data_dir, include_proposed, manifest)
+            globals_.check(manifest)
+            return _incremental(data_dir, store_dir, manifest, globals_, started)
+        except FullBuildNeeded as needed:
+            reason = needed.reason
+        globals_ = read_globals(data_dir, include_proposed, None)  # hash everything afresh
+        return _full(data_dir, store_dir, include_proposed=include_proposed, progress=progress, reason=reason,
+                     started=started, globals_=globals_)
 
 
 def _previous_manifest(store_dir: Path, *, full: bool) -> dict[str, Any]:
-    """Return the manifest of the previous build to build on; raise :class:`_FullBuildNeeded` if there is none."""
+    """Return the manifest of the previous build to build on; raise :class:`FullBuildNeeded` if there is none."""
     if full:
-        raise _FullBuildNeeded(f"asked with {Option.FULL}")
-    manifest = _read_manifest(store_dir)
+        raise FullBuildNeeded(f"asked with {Option.FULL}")
+    manifest = read_manifest(store_dir)
     if manifest is None:
-        raise _FullBuildNeeded("first build" if not store_dir.exists() else
+        raise FullBuildNeeded("first build" if not store_dir.exists() else
                                "no manifest of a previous build in the store")
     return manifest
 
 
 def _full(data_dir: Path, store_dir: Path, *, include_proposed: bool,
           progress: Callable[[Iterable[Claim]], Iterable[Claim]] | None, reason: Message, started: int,
-          globals_: _Globals) -> BuildResult:
+          globals_: Globals) -> BuildResult:
     # Fingerprints first: a file changed while the build reads it is then seen as changed by the next build.
-    files = {name: [_fingerprint(path, None, 0) for path in _unit_files(data_dir, name)]
-             for name in _units(data_dir)}
+    files = {name: [fingerprint(path, None, 0) for path in unit_files(data_dir, name)]
+             for name in units_in(data_dir)}
     corpus = load_corpus(data_dir, include_proposed=include_proposed)
     ids = claim_ids(corpus)
     units = _units_of(corpus, files, ids)
 
     def manifest(quads: int) -> Mapping[str, bytes]:
-        return {MANIFEST: _manifest_bytes(globals_, started, units, quads=quads, entities=len(corpus.entities))}
+        return {MANIFEST: manifest_bytes(globals_, started, units, quads=quads, entities=len(corpus.entities))}
 
     quads = load_store(store_dir, corpus_nquads(corpus, progress=progress), files=manifest)
     return BuildResult(BuildKind.FULL, reason=reason, documents=len(corpus.documents),
@@ -314,14 +181,14 @@ def _full(data_dir: Path, store_dir: Path, *, include_proposed: bool,
 
 
 def _units_of(corpus: Corpus, files: Mapping[str, list[Fingerprint | None]], ids: Mapping[str, str]
-              ) -> dict[str, _Unit]:
+              ) -> dict[str, Unit]:
     loaded: dict[str, list[Claim]] = {}
     kept: dict[str, list[Claim]] = {}
     for claim in corpus.loaded:
         loaded.setdefault(claim.document, []).append(claim)
     for claim in corpus.claims:
         kept.setdefault(claim.document, []).append(claim)
-    return {name: _unit(files[name], corpus.documents.get(name), loaded.get(name, ()), kept.get(name, ()), ids)
+    return {name: unit_of(files[name], corpus.documents.get(name), loaded.get(name, ()), kept.get(name, ()), ids)
             for name in files}
 
 
@@ -329,38 +196,38 @@ def _units_of(corpus: Corpus, files: Mapping[str, list[Fingerprint | None]], ids
 class _Change:
     """The new state of the documents that changed, and what to take out of and put into the store."""
 
-    units: dict[str, _Unit]
+    units: dict[str, Unit]
     lines: list[str]
     remove_shared: list[str]
     add_shared: list[str]
 
 
-def _incremental(data_dir: Path, store_dir: Path, manifest: Mapping[str, Any], globals_: _Globals,
+def _incremental(data_dir: Path, store_dir: Path, manifest: Mapping[str, Any], globals_: Globals,
                  started: int) -> BuildResult:
     """Update the store for the documents that changed.
 
     Raises:
-        _FullBuildNeeded: the store cannot be brought up to date document by document.
+        FullBuildNeeded: the store cannot be brought up to date document by document.
         DataError: with every problem of the data folder, as a full load reports them.
     """
     try:
         table = list(manifest["shared"])
-        old = {name: _Unit.from_json(raw, table) for name, raw in manifest["units"].items()}
+        old = {name: Unit.from_json(raw, table) for name, raw in manifest["units"].items()}
         quads, entity_count = int(manifest["quads"]), int(manifest["entity_count"])
     except (KeyError, TypeError, ValueError, IndexError):
-        raise _FullBuildNeeded("the manifest of the previous build is unreadable") from None
-    trusted = int(manifest["started_ns"]) - _RACY_NS
-    names = _units(data_dir)
+        raise FullBuildNeeded("the manifest of the previous build is unreadable") from None
+    trusted = int(manifest["started_ns"]) - RACY_NS
+    names = units_in(data_dir)
     files: dict[str, list[Fingerprint | None]] = {}
     for name in names:
         recorded = old[name].files if name in old else [None, None, None]
-        files[name] = [_fingerprint(path, known, trusted)
-                       for path, known in zip(_unit_files(data_dir, name), recorded, strict=True)]
-    changed = tuple(n for n in names if n in old and not all(map(_same, files[n], old[n].files)))
+        files[name] = [fingerprint(path, known, trusted)
+                       for path, known in zip(unit_files(data_dir, name), recorded, strict=True)]
+    changed = tuple(n for n in names if n in old and not all(map(same, files[n], old[n].files)))
     added = tuple(n for n in names if n not in old)
     removed = tuple(sorted(set(old) - set(names)))
     if not (changed or added or removed):
-        documents, claims = _counts(old)
+        documents, claims = counts(old)
         return BuildResult(BuildKind.UP_TO_DATE, documents=documents, entities=entity_count, claims=claims,
                            quads=quads)
     try:
@@ -368,7 +235,7 @@ def _incremental(data_dir: Path, store_dir: Path, manifest: Mapping[str, Any], g
     except DataError:
         # Report the problems exactly as a full load finds them (and if it finds none, build it all).
         claim_ids(load_corpus(data_dir, include_proposed=globals_.include_proposed))
-        raise _FullBuildNeeded("the data changed while it was read") from None
+        raise FullBuildNeeded("the data changed while it was read") from None
     units = {name: unit for name, unit in old.items() if name not in removed} | change.units
     removing = [old[name] for name in (*changed, *removed)]
     new_lines = list(dict.fromkeys(change.lines))
@@ -379,21 +246,21 @@ def _incremental(data_dir: Path, store_dir: Path, manifest: Mapping[str, Any], g
         store.load(("".join(new_lines) + "".join(change.add_shared)).encode("utf-8"),
                    format=ox.RdfFormat.N_QUADS)
         counted.append(quads - removed_quads + len(new_lines) + len(change.add_shared))
-        return {MANIFEST: _manifest_bytes(globals_, started, units, quads=counted[0], entities=entity_count)}
+        return {MANIFEST: manifest_bytes(globals_, started, units, quads=counted[0], entities=entity_count)}
 
     update_store(store_dir, apply)
-    documents, claims = _counts(units)
+    documents, claims = counts(units)
     return BuildResult(BuildKind.INCREMENTAL, changed=changed, added=added, removed=removed, documents=documents,
                        entities=entity_count, claims=claims, quads=counted[0])
 
 
-def _plan(data_dir: Path, old: Mapping[str, _Unit], files: Mapping[str, list[Fingerprint | None]],
+def _plan(data_dir: Path, old: Mapping[str, Unit], files: Mapping[str, list[Fingerprint | None]],
           names: tuple[str, ...], removed: tuple[str, ...], include_proposed: bool) -> _Change:
     """Load the documents that changed and check them against the others.
 
     Raises:
         DataError: something is wrong in the data (the caller reports it as a full load would).
-        _FullBuildNeeded: what changed reaches into the documents that did not.
+        FullBuildNeeded: what changed reaches into the documents that did not.
     """
     untouched = {name: unit for name, unit in old.items() if name not in names and name not in removed}
     entities: Mapping[str, Entity] = load_entities(data_dir)
@@ -418,13 +285,13 @@ def _plan(data_dir: Path, old: Mapping[str, _Unit], files: Mapping[str, list[Fin
     shas = {unit.sha256 for unit in untouched.values() if unit.sha256}
     fresh = [d.sha256 for d in documents.values()]
     if len(set(fresh)) != len(fresh) or shas & set(fresh):
-        raise _FullBuildNeeded("two documents have the same text")
+        raise FullBuildNeeded("two documents have the same text")
     ids = {claim_id: iris.claim_iri(key) for claim_id, key in kept_old.items()} | new_ids
     return _change(old, untouched, files, names, removed, documents, loaded, kept, ids)
 
 
-def _check_links(untouched: Mapping[str, _Unit], before: Mapping[str, str], now: Mapping[str, str]) -> None:
-    """Raise :class:`_FullBuildNeeded` if an unchanged document links to a claim that moved or left the build.
+def _check_links(untouched: Mapping[str, Unit], before: Mapping[str, str], now: Mapping[str, str]) -> None:
+    """Raise :class:`FullBuildNeeded` if an unchanged document links to a claim that moved or left the build.
 
     ``before`` holds the content keys the claims of the changed documents had, ``now`` the IRIs they have.
     """
@@ -432,15 +299,15 @@ def _check_links(untouched: Mapping[str, _Unit], before: Mapping[str, str], now:
         for source, target in unit.links:
             moved = before.get(target) != (iris.key_of(now[target]) if target in now else None)
             if source in unit.built and (target in before or target in now) and moved:
-                raise _FullBuildNeeded(f"claim {target!r} changed its IRI or left the build, and {source!r} links "
+                raise FullBuildNeeded(f"claim {target!r} changed its IRI or left the build, and {source!r} links "
                                        "to it")
 
 
-def _change(old: Mapping[str, _Unit], untouched: Mapping[str, _Unit], files: Mapping[str, list[Fingerprint | None]],
+def _change(old: Mapping[str, Unit], untouched: Mapping[str, Unit], files: Mapping[str, list[Fingerprint | None]],
             names: tuple[str, ...], removed: tuple[str, ...], documents: Mapping[str, Document],
             loaded: Mapping[str, list[Claim]], kept: Mapping[str, list[Claim]], ids: Mapping[str, str]) -> _Change:
     """Return the new lines of the documents that changed, and the shared lines to take out and put in."""
-    units: dict[str, _Unit] = {}
+    units: dict[str, Unit] = {}
     lines: list[str] = []
     shared_new: set[str] = set()
     for name in names:
@@ -449,7 +316,7 @@ def _change(old: Mapping[str, _Unit], untouched: Mapping[str, _Unit], files: Map
             lines += document_lines(document)
         for claim in kept.get(name, ()):
             lines += claim_lines(claim, ids).own
-        units[name] = _unit(list(files[name]), document, loaded.get(name, ()), kept.get(name, ()), ids)
+        units[name] = unit_of(list(files[name]), document, loaded.get(name, ()), kept.get(name, ()), ids)
         shared_new.update(units[name].shared)
     still = Counter(line for unit in untouched.values() for line in unit.shared)
     shared_old = {line for name in (*names, *removed) if name in old for line in old[name].shared}
@@ -458,7 +325,7 @@ def _change(old: Mapping[str, _Unit], untouched: Mapping[str, _Unit], files: Map
                    add_shared=sorted(line for line in shared_new - shared_old if not still[line]))
 
 
-def _take_out(store: ox.Store, units: Iterable[_Unit]) -> int:
+def _take_out(store: ox.Store, units: Iterable[Unit]) -> int:
     """Remove the quads of these documents and of their claims; return how many were removed."""
     default = ox.DefaultGraph()
     removed = 0
