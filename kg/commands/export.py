@@ -13,6 +13,7 @@ from ..errors import UsageError
 from ..export import ExportFormat, ExportResult, View
 from ..export.kgx import KGXResult
 from . import err, store_option
+from .signals import terminated_as_interrupt
 
 __all__ = ["export"]
 
@@ -71,8 +72,9 @@ def export(store_dir: Path, fmt: str, view: str | None, out: Path, licence: str 
            sparql_endpoint: str | None, affirmed_only: bool) -> None:
     """Export the graph: RDF in every standard syntax, Biolink KGX, Neo4j CSV, GraphML or VoID.
 
-    The output is written under a temporary name and put in place only when complete, so a failed export
-    leaves any previous file or folder as it was. RDF output is sorted: the same store gives the same bytes.
+    The output is written under a temporary name and put in place only when complete, so a failed, interrupted
+    or terminated export leaves any previous file or folder as it was (what a killed export left is removed by
+    the next export to the same place). RDF output is sorted: the same store gives the same bytes.
 
     \b
     Examples:
@@ -94,7 +96,7 @@ def export(store_dir: Path, fmt: str, view: str | None, out: Path, licence: str 
         raise UsageError(f"--affirmed-only applies to --format kgx-tsv and kgx-jsonl only, not to {fmt}: the other "
                          "formats keep each claim's polarity on the claim itself")
     target = sys.stdout.buffer if str(out) == "-" else out
-    with open_store(store_dir) as store:
+    with terminated_as_interrupt(), open_store(store_dir) as store:
         if affirmed_only and isinstance(target, Path):
             from ..export.kgx import export_kgx
 
