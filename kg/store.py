@@ -25,8 +25,8 @@ from .errors import HINT, Hint, KGError, NotFoundError, Setting, StoreError
 from .lock import LockBusy, exclusive
 from .swap import exchange
 
-__all__ = ["LockBusy", "canonical_nquads", "load_store", "memory_store", "open_store", "read_only", "update_store",
-           "write_store", "writing"]
+__all__ = ["LockBusy", "add_nquads", "canonical_nquads", "load_store", "memory_store", "open_store", "read_only",
+           "update_store", "write_store", "writing"]
 
 _PREVIOUS = ".previous"
 _BUILDING = ".building-"
@@ -236,6 +236,18 @@ def load_store(store_dir: Path, nquads: Iterable[bytes], *,
         del store
         _write_files(staging, files(count) if files else None)
     return count
+
+
+def add_nquads(store: ox.Store, nquads: Iterable[bytes]) -> None:
+    """Add chunks of N-Quads to an open store with the bulk loader, made and loaded side by side.
+
+    The bulk loader writes no transaction: it is for a copy of the store that replaces it only once complete
+    (see :func:`update_store`), where it takes a fraction of the time and memory of a transactional load.
+
+    Raises:
+        Any exception raised while ``nquads`` is iterated, or by the loader.
+    """
+    _bulk_load(store, nquads)
 
 
 def memory_store(nquads: Iterable[bytes]) -> ox.Store:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -37,7 +37,7 @@ from ..documents.folder import document_dir, load_document
 from ..entities import load_entities
 from ..errors import DataError, Message, Option, Wording, python_hint
 from ..model import Claim, Document, Entity
-from ..store import load_store, update_store, writing
+from ..store import add_nquads, load_store, update_store, writing
 from ..vocab import CEKG
 from .manifest import (
     MANIFEST,
@@ -243,8 +243,7 @@ def _incremental(data_dir: Path, store_dir: Path, manifest: Mapping[str, Any], g
 
     def apply(store: ox.Store) -> Mapping[str, bytes]:
         removed_quads = _take_out(store, removing) + _take_out_lines(store, change.remove_shared)
-        store.load(("".join(new_lines) + "".join(change.add_shared)).encode("utf-8"),
-                   format=ox.RdfFormat.N_QUADS)
+        add_nquads(store, _encoded(new_lines + change.add_shared))
         counted.append(quads - removed_quads + len(new_lines) + len(change.add_shared))
         return {MANIFEST: manifest_bytes(globals_, started, units, quads=counted[0], entities=entity_count)}
 
@@ -350,6 +349,12 @@ def _take_out(store: ox.Store, units: Iterable[Unit]) -> int:
         removed += sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
         store.remove_graph(graph)
     return removed
+
+
+def _encoded(lines: list[str], size: int = 100_000) -> Iterator[bytes]:
+    """Yield N-Quads lines as UTF-8, ``size`` lines at a time."""
+    for start in range(0, len(lines), size):
+        yield "".join(lines[start: start + size]).encode("utf-8")
 
 
 def _take_out_lines(store: ox.Store, lines: list[str]) -> int:
