@@ -94,9 +94,11 @@ def build(data: Path, store: Path, work: Path, settings: Settings, *, rdflib: bo
     bulk = repeat(lambda: probe("bulk-load", {"store": str(loaded), "nquads": str(nquads)},
                                 timeout=settings.timeout),
                   settings.repeat, timeout=settings.timeout, budget=settings.budget, before=lambda: _remove(loaded))
+    compacting = probe("compact", {"store": str(loaded)}, timeout=settings.timeout) if loaded.exists() else None
     _remove(loaded)
     _remove(nquads)
-    result |= {"bulk_load": bulk.as_dict(), "ratio_to_bulk_load": _ratio(kg, bulk)}
+    result |= {"bulk_load": bulk.as_dict(), "ratio_to_bulk_load": _ratio(kg, bulk),
+               "compact_s": _inner(compacting) if compacting and compacting.ok else None}
     if rdflib:
         plain = repeat(lambda: probe("rdflib-build", {"data": str(data)}, timeout=settings.timeout),
                        settings.repeat, timeout=settings.timeout, budget=settings.budget)

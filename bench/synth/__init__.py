@@ -56,8 +56,9 @@ class Summary:
         documents: documents written.
         entities: entities in the vocabulary.
         seed: the seed used.
-        samples: by query parameter name, a value of the corpus (the most used drug, condition and agent, the
-            first document and claim, an affirmed edge); CURIEs or IRIs, claim ids as plain text.
+        samples: by query parameter name, the busiest value of the corpus (the most used drug, condition and
+            agent, the document with the most claims and its first claim, the affirmed edge claimed most often);
+            CURIEs or IRIs, claim ids as plain text.
     """
 
     claims: int
@@ -161,7 +162,10 @@ class _Writer:
         self.out = out
         self.claim_ids: list[str] = []
         self.used: dict[str, Counter[str]] = {"drug": Counter(), "disease": Counter(), "agent": Counter()}
-        self.samples: dict[str, str] = {}
+        #: Claims per document IRI, the first claim id of each, and claims per affirmed edge (for the samples).
+        self.documents: Counter[str] = Counter()
+        self.first_claims: dict[str, str] = {}
+        self.edges: Counter[tuple[str, str, str]] = Counter()
 
     # -- one statement: a sentence and the claims it makes ------------------------------------------------------
 
@@ -383,14 +387,22 @@ class _Writer:
                   "# proportions of the curated corpus (see bench/README.md). Not evidence of anything.\n")
         body = _dump({"document": doc_id, "document_sha256": digest, "curation": curation, "claims": listed})
         (self.out / "claims" / f"{doc_id}.yaml").write_text(header + body, encoding="utf-8")
-        if number == 1:
-            self.samples["document"] = document_iri(digest)
-            self.samples["claimId"] = claims[0]["id"]
-        if "subject" not in self.samples:
-            edge = next((c for c in claims if c["polarity"] == "affirmed" and "object" in c), None)
-            if edge is not None:
-                self.samples |= {"subject": edge["subject"], "predicate": edge["predicate"],
-                                 "object": edge["object"]}
+        iri = document_iri(digest)
+        self.documents[iri] += len(claims)
+        self.first_claims[iri] = claims[0]["id"]
+        self.edges.update((c["subject"], c["predicate"], c["object"]) for c in claims
+                          if c["polarity"] == "affirmed" and "object" in c)
+
+    def busiest(self) -> dict[str, str]:
+        """Return the busiest document (with its first claim) and affirmed edge: the samples of those parameters."""
+        found: dict[str, str] = {}
+        if self.documents:
+            document = self.documents.most_common(1)[0][0]
+            found |= {"document": document, "claimId": self.first_claims[document]}
+        if self.edges:
+            subject, predicate, obj = self.edges.most_common(1)[0][0]
+            found |= {"subject": subject, "predicate": predicate, "object": obj}
+        return found
 
 
 def _dump(data: Any) -> str:
@@ -424,7 +436,7 @@ def generate(out: Path, *, claims: int, seed: int = 1, entities: int = DEFAULT_E
                   "# project's own ent: namespace (ent:synth-...), none of them a real public identifier.\n")
         (staging / "entities.yaml").write_text(header + _dump({"entities": vocabulary.entries()}),
                                                encoding="utf-8")
-    samples = dict(writer.samples)
+    samples = writer.busiest()
     for name, kind in (("drug", "drug"), ("entity", "drug"), ("condition", "disease"), ("agent", "agent")):
         if writer.used[kind]:
             samples[name] = writer.used[kind].most_common(1)[0][0]
