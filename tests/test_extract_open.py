@@ -154,6 +154,9 @@ def test_an_outcome_with_no_second_entity_is_claimed_in_its_own_words(lexicon: L
     assert _proposed(lexicon, text, DocumentKind.MARKETING_PAGE)[-1] == (
         "efficacy", "DRUGBANK:DB13928", "cekg:improves", "ent:blood-sugar", "affirmed", "asserted",
         "Patients saw improvements in blood sugar.")
+    # The closest names of the ontologies are its candidate identifiers: "low blood sugar" (Hypoglycemia), ...
+    assert lexicon.new_entities[iris.expand("ent:blood-sugar")].close_matches == tuple(
+        iris.expand(c) for c in ("HP:0001943", "HP:0003074", "HP:0012734"))
 
 
 def test_a_forum_post_about_a_new_drug_is_hedged_and_negated(lexicon: Lexicon) -> None:

@@ -181,7 +181,7 @@ class Lexicon:
         if self.propose:
             for name in find_new_names(tokens, covered):
                 text = " ".join(t.text for t in tokens[name.first:name.last + 1] if t.is_word)
-                entity = self._new(proposed_entity(text, name.type))
+                entity = self._new(proposed_entity(text, name.type, close=self.closest(text)))
                 exact.append(Mention(entity, tokens[name.first].start, tokens[name.last].end, name.first, name.last,
                                      tuple(i for i in range(name.first, name.last + 1) if tokens[i].is_word),
                                      source="proposed"))
@@ -190,6 +190,16 @@ class Lexicon:
 
     def _new(self, entity: Entity) -> Entity:
         return self.remember(entity)
+
+    def closest(self, words: str) -> list[str]:
+        """Return the CURIEs of the ontology terms whose names are closest to some words (candidates for them).
+
+        >>> Lexicon([]).closest("blood pressure")
+        []
+        """
+        if self.ontology is None:
+            return []
+        return self.ontology.closest([t.norm for t in tokenize(words) if t.is_word])
 
     def remember(self, entity: Entity) -> Entity:
         """Return the entity not in the vocabulary made for a name, the same one each time it is named.

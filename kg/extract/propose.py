@@ -208,7 +208,7 @@ class _Reader:
             return
         first, last = span
         words = " ".join(t.text for t in sentence.tokens[first:last + 1] if t.is_word)
-        entity = self.lexicon.remember(proposed_entity(words, E.CONCEPT))
+        entity = self.lexicon.remember(proposed_entity(words, E.CONCEPT, close=self.lexicon.closest(words)))
         notes.append(f"object: the outcome in the sentence's words ({words}), a proposed concept")
         rule = PredicateRule(GENERAL_PREDICATES[category], frozenset({E.CONCEPT}))
         target = Target(sentence, first, last)

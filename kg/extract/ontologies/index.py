@@ -25,7 +25,7 @@ from .sources import Scope, SourceTerm
 __all__ = ["FORMAT", "OntologyIndex", "OntologyMatch", "OntologyTerm"]
 
 #: The index file's format; a new format is a new cache file.
-FORMAT = 1
+FORMAT = 2
 #: Words never matched as a name on their own, though some vocabulary uses them as one.
 COMMON_WORDS = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "did", "do", "for", "from", "generic", "had", "has", "have",
@@ -42,6 +42,10 @@ COMMON_WORDS = frozenset({
     "woman", "women", "body", "head", "heart", "brain", "blood", "skin", "bone", "eye", "eyes", "ear", "nose",
     "mouth", "hand", "hands", "foot", "feet", "back", "face", "neck", "chest", "arm", "leg", "legs", "mood",
 })
+
+
+#: Words that say nothing of what a name names, left out when the closest names are looked for.
+_FUNCTION_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "to", "for", "with", "and", "or", "by", "at"})
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,9 @@ class OntologyIndex:
         self._made: dict[int, OntologyTerm] = {}
         self._types = {t.value: t for t in EntityType}
         self._scopes = {s.value: s for s in Scope}
+        self._by_word: dict[str, list[int]] | None = None
+        self._flat: list[tuple[str, str, int]] | None = None
+        self.words_path: Path | None = None
 
     def __len__(self) -> int:
         return sum(len(group) for group in self._raw.values())
@@ -123,6 +130,61 @@ class OntologyIndex:
             curie, label, kind = self._terms[number]
             made = self._made[number] = OntologyTerm(curie, label, self._types[kind])
         return made
+
+    def closest(self, words: Sequence[str], *, limit: int = 3, extra: int = 2) -> list[str]:
+        """Return the CURIEs of the terms whose names hold every one of ``words`` (normalised), fewest others first.
+
+        Names with more than ``extra`` other words are not close. The first call builds an index of every
+        name's words (a fraction of a second); later calls look words up in it.
+
+        >>> from kg.extract.ontologies.sources import SourceTerm
+        >>> index = OntologyIndex.compile([
+        ...     SourceTerm("HP:0031284", "Flushing", EntityType.PHENOTYPE, (("Flushing", Scope.LABEL),)),
+        ...     SourceTerm("HP:0000822", "Hypertension", EntityType.PHENOTYPE,
+        ...                (("Hypertension", Scope.LABEL), ("High blood pressure", Scope.EXACT)))])
+        >>> index.closest(["blood", "pressure"])
+        ['HP:0000822']
+        """
+        wanted = set(words) - _FUNCTION_WORDS
+        if not wanted:
+            return []
+        names, by_word = self._word_index()
+        rarest = min(wanted, key=lambda w: len(by_word.get(w, ())))
+        found: dict[int, int] = {}
+        for number in by_word.get(rarest, ()):
+            first, rest, term = names[number]
+            name = frozenset(rest.split(" ")) | {first} if rest else frozenset((first,))
+            others = len(name - wanted)
+            if others <= extra and wanted <= name:
+                found[term] = min(found.get(term, others), others)
+        ranked = sorted(found.items(), key=lambda item: (item[1], item[0]))
+        return list(dict.fromkeys(self.term(term).curie for term, _ in ranked))[:limit]
+
+    def _flat_names(self) -> list[tuple[str, str, int]]:
+        """Return every name as its first word, the others and its term, in the file's order."""
+        if self._flat is None:
+            self._flat = [(first, rest, term) for first, group in self._raw.items()
+                          for rest, term, _scope, _flags in group]
+        return self._flat
+
+    def _words(self) -> dict[str, list[int]]:
+        """Return, for each word, the numbers of the names that hold it."""
+        by_word: dict[str, list[int]] = {}
+        for number, (first, rest, _) in enumerate(self._flat_names()):
+            for word in sorted({first, *rest.split(" ")} - {""}):
+                by_word.setdefault(word, []).append(number)
+        return by_word
+
+    def _word_index(self) -> tuple[list[tuple[str, str, int]], dict[str, list[int]]]:
+        if self._by_word is None:
+            if self.words_path is not None and self.words_path.exists():
+                try:
+                    self._by_word = json.loads(gzip.decompress(self.words_path.read_bytes()))
+                except (ValueError, OSError, EOFError):
+                    self._by_word = None
+            if self._by_word is None:
+                self._by_word = self._words()
+        return self._flat_names(), self._by_word
 
     def _group(self, word: str) -> list[_Name]:
         group = self._names.get(word)
@@ -179,21 +241,13 @@ class OntologyIndex:
     def dump(self, path: Path) -> None:
         """Write the index to a file, whole or not at all; the same index always gives the same bytes."""
         payload: dict[str, Any] = {"format": FORMAT, "terms": list(self._terms), "names": self._raw}
-        data = gzip.compress(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
-                             mtime=0)
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, path)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
+        _write(_words_file(path), self._words())
+        _write(path, payload)
 
     @classmethod
     def load(cls, path: Path) -> OntologyIndex:
-        """Read an index written by :meth:`dump`.
+        """Read an index written by :meth:`dump` (its word index, beside it, is read when first needed).
 
         Raises:
             ValueError: the file is not an index of this format.
@@ -201,7 +255,26 @@ class OntologyIndex:
         payload = json.loads(gzip.decompress(path.read_bytes()))
         if not isinstance(payload, dict) or payload.get("format") != FORMAT:
             raise ValueError(f"{path} is not an ontology index of format {FORMAT}")
-        return cls(payload["terms"], payload["names"])
+        index = cls(payload["terms"], payload["names"])
+        index.words_path = _words_file(path)
+        return index
+
+
+def _words_file(path: Path) -> Path:
+    return path.with_name(path.name.replace(".json.gz", "") + ".words.json.gz")
+
+
+def _write(path: Path, payload: Any) -> None:
+    """Write JSON, gzipped without a timestamp, whole or not at all."""
+    data = gzip.compress(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), mtime=0)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
 
 
 def _match(name: _Name, tokens: Sequence[Token], words: list[int], position: int,
