@@ -48,8 +48,10 @@ bench-quick: install system-deps
 # The pictures of the docs, taken by the browser tests (docs/images/).
 screenshots: install system-deps
 	KG_SCREENSHOTS=docs/images $(BIN)/python -m pytest -q tests/test_viz_browser.py -k "entities or clicking"
+	KG_SCREENSHOTS=docs/images $(BIN)/python -m pytest -q tests/test_audit_browser.py -k offline
 
-# The generated references (docs/reference/): every command's --help and every term of the ontology.
+# The generated references (docs/reference/): every command's --help and every term of the ontology; and the
+# corpus figures of docs/audit.md.
 reference: install
 	$(KG) dev reference
 

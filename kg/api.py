@@ -21,6 +21,7 @@ from .sparql.library import find_query, load_library, parse_query
 from .store import read_only
 
 if TYPE_CHECKING:
+    from .audit import Evidence
     from .viz import InlinePage
 
 __all__ = ["Graph"]
@@ -108,6 +109,20 @@ class Graph:
         if out is not None:
             page.save(out)
         return page
+
+    def audit(self, *, subject: str | None = None, predicate: str | None = None, obj: str | None = None,
+              category: str | None = None, exact: bool = False, rules: str | Path | None = None) -> Evidence:
+        """Return the evidence on a question: its claims by stance, with certainty and reasons (see :mod:`kg.audit`).
+
+        ``kg.audit.write(evidence, "markdown")`` writes it out; in a notebook the result shows as Markdown.
+
+        Raises:
+            StoreError: the graph is a remote endpoint; the audit reads a local store.
+        """
+        from .audit import audit
+
+        return audit(self.store, subject=subject, predicate=predicate, obj=obj, category=category, exact=exact,
+                     rules=rules)
 
     def close(self) -> None:
         """Release the store."""

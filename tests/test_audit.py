@@ -6,9 +6,11 @@ import json
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from kg.audit import Stance, audit, summary, write
+from kg.audit.doc import blocks, refresh
 from kg.cli import main
 from kg.errors import UsageError
 from kg.incremental import build
@@ -26,13 +28,16 @@ def test_does_ketamine_reduce_chronic_migraine(built_store: Path) -> None:
     found = _ids(built_store, subject="CHEBI:6121", obj="ent:chronic-migraine", category="efficacy")
     assert found["supporting"] == [
         ("appeal-efficacy-case-series", "moderate"), ("appeal-efficacy-cm-ndph-chronic-migraine", "low"),
-        ("article-efficacy-frequency", "very-low"), ("article-efficacy-severity", "very-low")]
+        ("article-efficacy-frequency", "very-low"), ("article-efficacy-quality-of-life", "very-low"),
+        ("article-efficacy-severity", "very-low")]
     assert found["challenging"] == [
         ("appeal-efficacy-controlled-studies-lacking", "high"), ("appeal-efficacy-high-quality-data-lacking", "high"),
         ("appeal-research-paucity", "high")]
+    # the same two entities, as object or as the condition a claim is restricted to, other categories
     assert [claim for claim, _ in found["neutral"]] == [
-        "appeal-access-not-medically-necessary", "appeal-indication-not-indicated",
-        "appeal-research-case-series-trials", "appeal-research-cm-ndph-trials", "article-indication-new-option",
+        "appeal-access-insurer-denied", "appeal-access-not-medically-necessary", "appeal-indication-not-indicated",
+        "appeal-regulatory-denial-upheld", "appeal-research-case-series-trials", "appeal-research-cm-ndph-trials",
+        "article-access-not-covered", "article-indication-new-option", "article-mechanism-nmda-blockade",
         "article-mechanism-not-understood", "article-research-long-term-effects"]
 
 
@@ -55,8 +60,8 @@ def test_every_claim_carries_its_reasons_and_facets(built_store: Path) -> None:
         "supported by appeal-efficacy-cm-ndph-chronic-migraine: +1"]
     assert frequency["quote"] in frequency["sentence"]
     assert body["summary"] == summary(evidence)
-    assert body["summary"].startswith("2 documents make 14 claims on ketamine → chronic migraine (efficacy). "
-                                      "Supporting: 4 claims from a regulatory decision, a web article; 3 hedged; ")
+    assert body["summary"].startswith("2 documents make 19 claims on ketamine → chronic migraine (efficacy). "
+                                      "Supporting: 5 claims from a regulatory decision, a web article; 3 hedged; ")
 
 
 def test_adverse_effects_rank_the_label_above_the_article(built_store: Path) -> None:
@@ -72,7 +77,7 @@ def test_a_question_about_migraine_includes_chronic_migraine(built_store: Path) 
     exact = _ids(built_store, obj="MONDO:0005277", category="efficacy", exact=True)
     assert ("article-efficacy-frequency", "very-low") in wide["supporting"]
     assert ("article-efficacy-frequency", "very-low") not in exact["supporting"]
-    assert len(wide["supporting"]) + len(wide["challenging"]) == 13
+    assert len(wide["supporting"]) + len(wide["challenging"]) == 14
     assert len(exact["supporting"]) + len(exact["challenging"]) == 3
 
 
@@ -156,3 +161,10 @@ def test_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
     text = capsys.readouterr().out
     assert "kg audit --subject CHEBI:6121 --object ent:chronic-migraine --category efficacy" in text
     assert (REPO / "ontology" / "certainty.yaml").is_file()
+
+
+def test_the_figures_of_the_audit_guide_are_the_corpus_answers(store: ox.Store) -> None:
+    page = REPO / "docs" / "audit.md"
+    text = page.read_text(encoding="utf-8")
+    assert refresh(text, blocks(store)) == text, "docs/audit.md is out of date: run `make reference`"
+    assert "| very low | 34 |" in text

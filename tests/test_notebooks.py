@@ -32,9 +32,10 @@ def _execute(notebook: Path, workdir: Path, *, store: Path | None, env: dict[str
     return nb
 
 
-def test_there_are_the_three_users_notebooks() -> None:
+def test_there_are_the_four_users_notebooks() -> None:
     assert [path.name for path in NOTEBOOKS] == [
-        "01-explore-claims.ipynb", "02-evidence-questions.ipynb", "03-export-and-push.ipynb"]
+        "01-explore-claims.ipynb", "02-evidence-questions.ipynb", "03-export-and-push.ipynb",
+        "04-evidence-audit.ipynb"]
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ..certainty import RuleSet, load_rules
 from ..errors import UsageError
 from ..sparql.claims import StatementView
@@ -23,14 +25,15 @@ from .summary import summary
 __all__ = ["AuditFormat", "AuditedClaim", "Evidence", "Question", "Stance", "audit", "summary", "write"]
 
 
-def audit(store: str | Path, *, subject: str | None = None, predicate: str | None = None, obj: str | None = None,
-          category: str | Category | None = None, exact: bool = False, rules: str | Path | RuleSet | None = None
-          ) -> Evidence:
+def audit(store: str | Path | ox.Store, *, subject: str | None = None, predicate: str | None = None,
+          obj: str | None = None, category: str | Category | None = None, exact: bool = False,
+          rules: str | Path | RuleSet | None = None) -> Evidence:
     """Return the evidence on a question asked of the built store.
 
     Args:
-        store: the store folder built by ``kg build``.
-        subject, predicate, obj: CURIEs or IRIs (an entity, a claim predicate such as ``cekg:treats``, an entity).
+        store: the store folder built by ``kg build``, or a store already open.
+        subject, predicate, obj: CURIEs or IRIs (an entity, a claim predicate such as ``cekg:treats``, an entity;
+            the object also matches the condition a claim is restricted to).
         category: a claim category (``efficacy``, ``adverse-effect`` ...).
         exact: the entities themselves only; by default everything narrower counts too (``skos:broader``).
         rules: a certainty rule file (or rule set); by default the shipped ``ontology/certainty.yaml``.
@@ -46,14 +49,21 @@ def audit(store: str | Path, *, subject: str | None = None, predicate: str | Non
             category = Category(category)
         except ValueError:
             raise UsageError(f"unknown category {category!r}: use one of {Category.allowed()}") from None
+    if isinstance(store, ox.Store):
+        return _ask(store, subject, predicate, obj, category, exact, rule_set)
     with open_store(Path(store)) as opened:
-        view = StatementView(opened)
-        question = Question(
-            subject=resolve(subject, view, "subject") if subject else None,
-            predicate=resolve(predicate, view, "predicate", predicate=True) if predicate else None,
-            object=resolve(obj, view, "object") if obj else None,
-            category=category, exact=exact)
-        return gather(opened, question, rule_set)
+        return _ask(opened, subject, predicate, obj, category, exact, rule_set)
+
+
+def _ask(store: ox.Store, subject: str | None, predicate: str | None, obj: str | None, category: Category | None,
+         exact: bool, rules: RuleSet) -> Evidence:
+    view = StatementView(store)
+    question = Question(
+        subject=resolve(subject, view, "subject") if subject else None,
+        predicate=resolve(predicate, view, "predicate", predicate=True) if predicate else None,
+        object=resolve(obj, view, "object") if obj else None,
+        category=category, exact=exact)
+    return gather(store, question, rules)
 
 
 def write(evidence: Evidence, fmt: AuditFormat | str = AuditFormat.TABLE) -> str:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ..iris import compress
 from ..model import Quantity
 from ..sparql.claims import ClaimRecord, StatementView
@@ -71,14 +73,16 @@ def _reason(a: ClaimRecord, b: ClaimRecord, below: dict[str, set[str]]) -> str |
     return None
 
 
-def find_conflicts(store_dir: Path) -> list[Conflict]:
-    """Return every unlinked conflicting pair of the store, ordered by the first claim's identifier."""
-    with open_store(store_dir) as store:
-        view = StatementView(store)
-        entities = view.entities()
-        below = {e.iri: narrower(entities, e.iri) - {e.iri} for e in entities}
-        documents = {d.iri: d.identifier for d in view.documents()}
-        claims = list(view.claims())
+def find_conflicts(store: Path | ox.Store) -> list[Conflict]:
+    """Return every unlinked conflicting pair of the store (a folder, or a store already open), in id order."""
+    if not isinstance(store, ox.Store):
+        with open_store(store) as opened:
+            return find_conflicts(opened)
+    view = StatementView(store)
+    entities = view.entities()
+    below = {e.iri: narrower(entities, e.iri) - {e.iri} for e in entities}
+    documents = {d.iri: d.identifier for d in view.documents()}
+    claims = list(view.claims())
     groups: dict[tuple[str, str], list[ClaimRecord]] = defaultdict(list)
     for claim in claims:
         groups[(claim.subject, claim.predicate)].append(claim)

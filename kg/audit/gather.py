@@ -104,6 +104,12 @@ class Evidence:
         """Return the claims of one stance."""
         return [claim for claim in self.claims if claim.stance is stance]
 
+    def _repr_markdown_(self) -> str:
+        """Show the audit as Markdown in a notebook."""
+        from .render import as_markdown
+
+        return as_markdown(self)
+
     @property
     def documents(self) -> list[DocumentRecord]:
         """Return the documents the claims come from, in the order they first appear."""
@@ -184,8 +190,14 @@ def gather(store: ox.Store, question: Question, rules: RuleSet) -> Evidence:
     return Evidence(question, tuple(audited), labels, nearest)
 
 
+def _about(record: ClaimRecord, objects: set[str]) -> bool:
+    """Return whether a claim is about one of the objects: as its object, or as the condition it is restricted to."""
+    return record.object in objects or any(key == "condition" and value in objects
+                                           for key, value in record.qualifiers)
+
+
 def _matches(record: ClaimRecord, question: Question, subjects: set[str] | None, objects: set[str] | None) -> bool:
-    return ((subjects is None or record.subject in subjects) and (objects is None or record.object in objects)
+    return ((subjects is None or record.subject in subjects) and (objects is None or _about(record, objects))
             and (question.predicate is None or record.predicate == question.predicate)
             and (question.category is None or record.category is question.category))
 
@@ -201,13 +213,13 @@ def _candidates(view: StatementView, question: Question, subjects: set[str] | No
     """Return the claims that share the question's subject or object (or, failing both, its predicate or category)."""
     if subjects is not None or objects is not None:
         found: set[str] = set()
-        for iris, prop in ((subjects, "subject"), (objects, "object")):
-            for iri in sorted(iris or ()):
-                found.update(view.subjects_of(CEKG + prop, iri))
+        about_subject = {c for s in sorted(subjects or ()) for c in view.subjects_of(CEKG + "subject", s)}
+        about_object = {c for o in sorted(objects or ()) for prop in ("object", "condition")
+                        for c in view.subjects_of(CEKG + prop, o)}
         if subjects is not None and objects is not None:  # both given: a claim must be about both
-            about_subject = {c for s in subjects for c in view.subjects_of(CEKG + "subject", s)}
-            about_object = {c for o in objects for c in view.subjects_of(CEKG + "object", o)}
             found = about_subject & about_object
+        else:
+            found = about_subject | about_object
         return sorted(found)
     if question.predicate is not None:
         return view.subjects_of(CEKG + "predicate", question.predicate)

@@ -46,13 +46,27 @@ def canonical(files: tuple[Path, ...], check: bool) -> None:
 @click.argument("root", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.pass_context
 def reference(ctx: click.Context, root: Path | None) -> None:
-    """Regenerate the command and vocabulary references.
+    """Regenerate the command and vocabulary references, and the corpus figures of docs/audit.md.
 
     Writes ROOT/docs/reference/commands.md (every command's --help) and ROOT/docs/reference/vocabulary.md (every
-    term of the ontology); ROOT is the repository, by default the current folder. Prints each file it changed.
+    term of the ontology), and rewrites the generated blocks of ROOT/docs/audit.md from the corpus in ROOT/data;
+    ROOT is the repository, by default the current folder. Prints each file it changed.
     """
+    from ..audit.doc import blocks, refresh
+    from ..build import corpus_nquads
+    from ..corpus import load_corpus
     from ..reference import write_references
+    from ..store import memory_store
 
+    root = root or Path.cwd()
     group = cast(click.Group, ctx.find_root().command)  # dev always runs under the kg group
-    for path in write_references(root or Path.cwd(), group):
+    for path in write_references(root, group):
         click.echo(f"wrote {path}")
+    page = root / "docs" / "audit.md"
+    if not page.is_file() or not (root / "data").is_dir():  # a root without the guide or the corpus
+        return
+    text = page.read_text(encoding="utf-8")
+    fresh = refresh(text, blocks(memory_store(corpus_nquads(load_corpus(root / "data")))))
+    if fresh != text:
+        page.write_text(fresh, encoding="utf-8")
+        click.echo(f"wrote {page}")
