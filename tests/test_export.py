@@ -24,13 +24,14 @@ from kg.errors import UsageError
 from kg.export import ExportFormat, View, export
 from kg.export.graph import PGEdge, PGNode, property_graph, relationship_type
 from kg.export.graphml import edge_id
-from kg.export.jsonld import load_context
-from kg.export.kgx import EDGE_COLUMNS, NODE_COLUMNS, NON_BIOLINK_PREFIXES
+from kg.export.jsonld import context_1_0, load_context, write_statements_1_0
+from kg.export.kgx import BIOLINK_PREFIXES, EDGE_COLUMNS, GENERALISATIONS, NODE_COLUMNS, NON_BIOLINK_PREFIXES
 from kg.export.neo4j import FILE_NAMES
 from kg.sparql.claims import StatementView
 from kg.vocab import CEKG, PREFIXES
 
 from .rdfcompare import Key, assert_same_quads, oxigraph_keys, rdflib_keys
+from .toolvenv import run_tool
 
 T = TypeVar("T")
 DEFAULT = ox.DefaultGraph()
@@ -137,6 +138,45 @@ def test_jsonld_is_compacted_with_the_shipped_context_embedded(tmp_path: Path, b
     assert (position["start"], position["end"]) == ("772", "946")
 
 
+def _pyld_triples(mode: str, path: Path) -> set[Key]:
+    """Read a JSON-LD file with PyLD, offline, in a processing mode; return its triples."""
+    run = run_tool("pyld_offline.py", mode, str(path))
+    assert run.returncode == 0, run.stdout + run.stderr
+    return oxigraph_keys(ox.parse(run.stdout.encode(), format=ox.RdfFormat.N_QUADS))
+
+
+def test_jsonld_needs_a_1_1_processor_and_its_1_0_form_reads_the_same_in_both_modes(
+        tmp_path: Path, built_store: Path, store: ox.Store) -> None:
+    expected = _expected(store, View.STATEMENTS)
+    out = tmp_path / "statements.jsonld"
+    assert _run(built_store, "--format", "jsonld", "--out", str(out)) == 0
+    refused = run_tool("pyld_offline.py", "json-ld-1.0", str(out))
+    assert (refused.returncode, refused.stdout) == (
+        1, "error: processing mode conflict: @version: 1.1 not compatible with json-ld-1.0\n")
+    assert_same_quads(expected, _pyld_triples("json-ld-1.1", out))
+
+    old = tmp_path / "statements-1.0.jsonld"
+    with old.open("wb") as handle:
+        assert write_statements_1_0(store, handle) == len(json.loads(out.read_text(encoding="utf-8"))["@graph"])
+    document = json.loads(old.read_text(encoding="utf-8"))
+    assert document["@context"] == context_1_0(load_context())
+    assert "@version" not in document["@context"] and "CHEBI" not in document["@context"]
+    ketamine = next(node for node in document["@graph"] if node["id"] == "http://purl.obolibrary.org/obo/CHEBI_6121")
+    assert ketamine["label"] == "ketamine"
+    for mode in ("json-ld-1.0", "json-ld-1.1"):
+        assert_same_quads(expected, _pyld_triples(mode, old))
+
+
+def test_the_1_0_form_of_the_context_drops_only_what_1_0_cannot_read() -> None:
+    context = load_context()
+    converted = context_1_0(context)
+    dropped = sorted(set(context) - set(converted))
+    assert dropped == ["@version", "CHEBI", "ECO", "GO", "HP", "MONDO", "RO"]
+    assert all(converted[name] == context[name] for name in converted)
+    with pytest.raises(ValueError, match=r"the term 'x' uses JSON-LD 1.1 only \(@nest\): no 1.0 form"):
+        context_1_0({"x": {"@id": "https://example.org/x", "@nest": "n"}})
+
+
 # KGX ------------------------------------------------------------------------------------------------------------------
 
 
@@ -160,8 +200,9 @@ def kgx(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     folder = tmp_path_factory.mktemp("kgx")
     assert _run(built_store, "--format", "kgx-jsonl", "--out", str(folder / "jsonl")) == 0
     assert _run(built_store, "--format", "kgx-tsv", "--out", str(folder / "tsv")) == 0
-    assert sorted(p.name for p in (folder / "jsonl").iterdir()) == ["edges.jsonl", "nodes.jsonl"]
-    assert sorted(p.name for p in (folder / "tsv").iterdir()) == ["edges.tsv", "nodes.tsv"]
+    assert sorted(p.name for p in (folder / "jsonl").iterdir()) == ["edges.jsonl", "graph.json", "nodes.jsonl"]
+    assert sorted(p.name for p in (folder / "tsv").iterdir()) == ["edges.tsv", "graph.json", "nodes.tsv"]
+    assert (folder / "jsonl" / "graph.json").read_bytes() == (folder / "tsv" / "graph.json").read_bytes()
     result: dict[str, list[dict[str, Any]]] = {
         "nodes": _read_jsonl(folder / "jsonl" / "nodes.jsonl"), "edges": _read_jsonl(folder / "jsonl" / "edges.jsonl")}
     for name, columns in (("nodes", NODE_COLUMNS), ("edges", EDGE_COLUMNS)):
@@ -169,6 +210,7 @@ def kgx(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
             rows = list(csv.DictReader(handle, delimiter="\t"))
         result[f"{name}_tsv"] = rows
         assert list(rows[0]) == list(columns)
+    result["metadata"] = [json.loads((folder / "tsv" / "graph.json").read_text(encoding="utf-8"))]
     return result
 
 
@@ -192,6 +234,19 @@ def test_kgx_is_valid_against_the_biolink_model(kgx: dict[str, list[dict[str, An
     for spec in model["classes"].values():
         prefixes |= set(spec.get("id_prefixes") or ())
     assert not set(NON_BIOLINK_PREFIXES) & prefixes, "a prefix the model knows must be spelled as the model does"
+    # The prefixes named as Biolink's are in the prefix map that kgx validates against (tests/kgx_offline.py).
+    context = set(json.loads(prefix_maps.joinpath("biolink-model-prefix-map.json").read_text(encoding="utf-8")))
+    assert context >= BIOLINK_PREFIXES, sorted(BIOLINK_PREFIXES - context)
+    # Each generalisation the export makes to fit Biolink's domain and range goes to a Biolink ancestor.
+    for child, parent in GENERALISATIONS.items():
+        name, ancestors = slot_names[child.removeprefix("biolink:")], set()
+        while name:
+            ancestors |= {name, *(slots[name].get("mixins") or ())}
+            name = slots[name].get("is_a")
+        assert slot_names[parent.removeprefix("biolink:")] in ancestors, (child, parent)
+    metadata = kgx["metadata"][0]
+    assert metadata["non_biolink_prefixes"] == NON_BIOLINK_PREFIXES
+    assert set(metadata["prefixes"]) <= prefixes and metadata["affirmed_only"] is False
     allowed = prefixes | set(NON_BIOLINK_PREFIXES)
     knowledge_levels = set(model["enums"]["KnowledgeLevelEnum"]["permissible_values"])
     agent_types = set(model["enums"]["AgentTypeEnum"]["permissible_values"])
@@ -248,24 +303,58 @@ def test_kgx_edges_keep_modality_polarity_and_never_make_a_negated_claim_positiv
     assert {edge["knowledge_level"] for edge in edges.values() if edge["modality"] == "speculative"} == {"prediction"}
     assert edges["article-efficacy-frequency"] == {
         "id": edges["article-efficacy-frequency"]["id"],
-        "subject": "CHEBI:6121", "predicate": "biolink:ameliorates_condition", "object": "ent:chronic-migraine",
+        "subject": "CHEBI:6121", "predicate": "biolink:ameliorates_condition",
+        "object": "CEKG.ENTITY:chronic-migraine",
         "category": ["biolink:Association"], "negated": False, "knowledge_level": "knowledge_assertion",
         "agent_type": "manual_agent", "primary_knowledge_source": "infores:cekg",
-        "publications": ["doc:f46061e3a725747d"],
+        "publications": ["CEKG.DOC:f46061e3a725747d"],
         "supporting_text": ["A study conducted by the National Institute of Mental Health suggests that ketamine "
                             "infusion therapy may significantly reduce the frequency and severity of chronic "
                             "migraines."],
-        "original_predicate": "cekg:reducesFrequencyOf", "claim_id": "article-efficacy-frequency",
+        "original_predicate": "CEKG:reducesFrequencyOf", "claim_id": "article-efficacy-frequency",
         "claim_category": "efficacy", "polarity": "affirmed", "modality": "hedged", "cues": ["may", "suggests"],
-        "citation_status": "named-unreferenced", "evidence": ["ECO:0000034"], "attributed_to": "ror:04xeg9z08",
+        "citation_status": "named-unreferenced", "evidence": ["ECO:0000034"], "attributed_to": "WIKIDATA:Q1967405",
         "route": "intravenous infusion", "status": "accepted"}
     assert edges["article-efficacy-frequency"]["id"].startswith("https://w3id.org/cekg/id/claim/")
     ketamine = next(node for node in kgx["nodes"] if node["id"] == "CHEBI:6121")
     assert ketamine["category"] == ["biolink:Drug"] and ketamine["name"] == "ketamine"
     assert "WIKIDATA:Q243547" in ketamine["xref"] and "PUBCHEM.COMPOUND:3821" in ketamine["xref"]
-    documents = [node for node in kgx["nodes"] if node["id"].startswith("doc:")]
+    documents = [node for node in kgx["nodes"] if node["id"].startswith("CEKG.DOC:")]
     assert sorted(d["category"][0] for d in documents) == ["biolink:DrugLabel", "biolink:Publication",
                                                            "biolink:WebPage"]
+
+
+def test_affirmed_only_leaves_the_negated_claims_out_and_says_so(
+        tmp_path: Path, built_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "affirmed"
+    assert _run(built_store, "--format", "kgx-jsonl", "--affirmed-only", "--out", str(out)) == 0
+    assert capsys.readouterr().err == (
+        f"wrote 64 nodes and 50 edges to {out.resolve()} (nodes.jsonl, edges.jsonl, graph.json); 5 claims whose "
+        "object is a quantity have no edge in KGX (see docs/exporting.md); 14 negated claims left out "
+        "(--affirmed-only)\n")
+    edges = _read_jsonl(out / "edges.jsonl")
+    assert len(edges) == 50 and not any(edge["negated"] for edge in edges)
+    assert {edge["polarity"] for edge in edges} == {"affirmed"}
+    metadata = json.loads((out / "graph.json").read_text(encoding="utf-8"))
+    assert (metadata["affirmed_only"], metadata["nodes"], metadata["edges"]) == (True, 64, 50)
+    assert _run(built_store, "--format", "turtle", "--affirmed-only", "--out", str(tmp_path / "x.ttl")) == 2
+    assert capsys.readouterr().err == (
+        "Error: --affirmed-only applies to --format kgx-tsv and kgx-jsonl only, not to turtle: the other formats "
+        "keep each claim's polarity on the claim itself\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["affirmed"]
+
+
+def test_kgx_node_ids_are_public_identifiers_never_shared() -> None:
+    from kg.export.kgx import _public_ids
+    from kg.sparql.claims import EntityRecord
+
+    ent, obo = PREFIXES["ent"], PREFIXES["CHEBI"].removesuffix("CHEBI_")
+    entities = [EntityRecord(ent + "salt", "salt", (), exact_matches=(obo + "CHEBI_1", obo + "HP_0000001")),
+                EntityRecord(obo + "CHEBI_1", "base", ()),
+                EntityRecord(ent + "twin", "twin", (), exact_matches=(obo + "HP_0000001",)),
+                EntityRecord(ent + "local", "local", (), exact_matches=(PREFIXES["ICD10CM"] + "G43.7",))]
+    assert _public_ids(entities) == {ent + "salt": "HP:0000001", obo + "CHEBI_1": "CHEBI:1",
+                                     ent + "twin": "CEKG.ENTITY:twin", ent + "local": "CEKG.ENTITY:local"}
 
 
 def test_kgx_tsv_holds_the_same_records_as_json_lines(kgx: dict[str, list[dict[str, Any]]]) -> None:

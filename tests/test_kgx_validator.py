@@ -5,7 +5,6 @@ offline on the Biolink model of the ``biolink-model`` wheel through tests/kgx_of
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 from collections import Counter
@@ -17,9 +16,8 @@ import pytest
 from kg.cli import main
 from kg.export.kgx import NON_BIOLINK_PREFIXES
 
-ROOT = Path(__file__).resolve().parent.parent
-TOOL_PYTHON = ROOT / ".venv-kgx" / "bin" / "python"
-WRAPPER = ROOT / "tests" / "kgx_offline.py"
+from .toolvenv import run_tool, tool_python
+
 BIOLINK_VERSION = "4.4.6"
 #: What kgx logs besides the report: it cannot type-check Biolink's ``date`` slot, whose type it does not map,
 #: and says so once for each node with a date (the two documents that have one).
@@ -28,13 +26,8 @@ DATE_WARNING = ("[KGX][validator.py][validate_node_property_types] WARNING: Skip
 
 
 @pytest.fixture(scope="module")
-def tool_python() -> Path:
-    if TOOL_PYTHON.exists():
-        return TOOL_PYTHON
-    message = f"{TOOL_PYTHON} is missing: `make test` creates it (bash .ci/tools-venv.sh)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+def tools() -> Path:
+    return tool_python()
 
 
 @pytest.fixture(scope="module")
@@ -45,16 +38,14 @@ def exports(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     return folder
 
 
-def _run(python: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    environment = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    return subprocess.run([str(python), str(WRAPPER), *args], capture_output=True, text=True, timeout=600,
-                          env=environment, cwd=ROOT, check=False)
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return run_tool("kgx_offline.py", *args)
 
 
-def _validate(python: Path, folder: Path, suffix: str, *, declared: bool) -> tuple[int, dict[str, Any], list[str]]:
+def _validate(folder: Path, suffix: str, *, declared: bool) -> tuple[int, dict[str, Any], list[str]]:
     """Run ``kgx validate`` on a KGX folder; return its exit code, its report and the lines it logged."""
     metadata = ["--graph-metadata", str(folder / "graph.json")] if declared else []
-    run = _run(python, "validate", *metadata, "-i", suffix, str(folder / f"nodes.{suffix}"),
+    run = _run("validate", *metadata, "-i", suffix, str(folder / f"nodes.{suffix}"),
                str(folder / f"edges.{suffix}"))
     report: dict[str, Any] = json.loads(run.stderr)  # kgx writes its report to stderr, and nothing else
     return run.returncode, report, run.stdout.splitlines()
@@ -68,16 +59,16 @@ def _local_ids(folder: Path) -> set[str]:
 
 @pytest.mark.parametrize("suffix", ["tsv", "jsonl"])
 def test_kgx_validate_reports_no_error_with_the_prefixes_the_graph_declares(
-        tool_python: Path, exports: Path, suffix: str) -> None:
-    code, report, logged = _validate(tool_python, exports / f"kgx-{suffix}", suffix, declared=True)
+        tools: Path, exports: Path, suffix: str) -> None:
+    code, report, logged = _validate(exports / f"kgx-{suffix}", suffix, declared=True)
     assert (code, report) == (0, {})
     assert logged == [DATE_WARNING, DATE_WARNING]
 
 
 @pytest.mark.parametrize("suffix", ["tsv", "jsonl"])
 def test_kgx_validate_on_biolink_prefixes_alone_flags_only_the_project_prefixes(
-        tool_python: Path, exports: Path, suffix: str) -> None:
-    code, report, logged = _validate(tool_python, exports / f"kgx-{suffix}", suffix, declared=False)
+        tools: Path, exports: Path, suffix: str) -> None:
+    code, report, logged = _validate(exports / f"kgx-{suffix}", suffix, declared=False)
     assert code == 1
     assert list(report) == ["ERROR"]
     assert sorted(report["ERROR"]) == ["INVALID_EDGE_PROPERTY_VALUE", "INVALID_NODE_PROPERTY_VALUE"]
@@ -99,9 +90,9 @@ def test_kgx_validate_on_biolink_prefixes_alone_flags_only_the_project_prefixes(
 
 
 def test_bmt_finds_every_category_and_predicate_in_the_model_and_every_edge_within_domain_and_range(
-        tool_python: Path, exports: Path) -> None:
+        tools: Path, exports: Path) -> None:
     folder = exports / "kgx-jsonl"
-    run = _run(tool_python, "bmt", str(folder / "nodes.jsonl"), str(folder / "edges.jsonl"))
+    run = _run("bmt", str(folder / "nodes.jsonl"), str(folder / "edges.jsonl"))
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout)
     assert report["version"] == BIOLINK_VERSION

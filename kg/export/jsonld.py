@@ -4,6 +4,11 @@ The context is embedded in the file, so the file parses anywhere with no network
 a property uses a term of the context only where the term's type coercion fits every form of value, and a value
 whose form the coercion does not fit is written as an explicit value object, which coercion never touches. Plain
 JSON numbers and booleans are never written, so literals keep their exact datatypes.
+
+The shipped context is JSON-LD 1.1: it says ``"@version": 1.1``, which a 1.0 processor refuses, and declares the
+OBO prefixes (``CHEBI``, ``MONDO``, ...) with ``"@prefix": true``, since their namespaces end in ``_``, which 1.1
+uses as a prefix only when told. :func:`context_1_0` gives the same context without them; compacted with it, the
+same triples are written with the OBO IRIs in full, and read by 1.0 and 1.1 processors alike.
 """
 
 from __future__ import annotations
@@ -19,13 +24,16 @@ import pyoxigraph as ox
 
 from ..resources import context_file
 
-__all__ = ["Compactor", "load_context", "write_jsonld"]
+__all__ = ["Compactor", "context_1_0", "load_context", "write_jsonld", "write_statements_1_0"]
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _GEN_DELIMS = tuple(":/?#[]@")
 #: Term definitions with any of these keys change how values read; such terms are never used for compaction.
 _UNSAFE_KEYS = frozenset({"@reverse", "@context", "@language", "@direction", "@nest", "@index"})
+#: What a JSON-LD 1.0 term definition may hold, and the containers it knows.
+_KEYS_1_0 = frozenset({"@id", "@reverse", "@type", "@language", "@container"})
+_CONTAINERS_1_0 = frozenset({"@list", "@set", "@index", "@language"})
 
 Json = Any
 
@@ -35,6 +43,40 @@ def load_context() -> dict[str, Json]:
     with context_file().open(encoding="utf-8") as handle:
         context: dict[str, Json] = json.load(handle)["@context"]
     return context
+
+
+def context_1_0(context: dict[str, Json]) -> dict[str, Json]:
+    """Return a JSON-LD 1.1 context in the form a 1.0 processor reads: without ``@version``, and without the
+    prefixes that only 1.1's ``"@prefix": true`` makes usable (their IRIs are then written in full).
+
+    Raises:
+        ValueError: the context uses another feature of 1.1 (scoped contexts, ``@protected``, ``@nest``, ...),
+            which has no 1.0 form.
+
+    >>> context_1_0({"@version": 1.1, "cekg": "https://w3id.org/cekg/vocab#",
+    ...              "CHEBI": {"@id": "http://purl.obolibrary.org/obo/CHEBI_", "@prefix": True}})
+    {'cekg': 'https://w3id.org/cekg/vocab#'}
+    >>> context_1_0({"label": {"@id": "rdfs:label", "@protected": True}})
+    Traceback (most recent call last):
+    ...
+    ValueError: the term 'label' uses JSON-LD 1.1 only (@protected): no 1.0 form of the context
+    """
+    converted: dict[str, Json] = {}
+    for name, definition in context.items():
+        if name == "@version":
+            continue
+        if name.startswith("@") and name not in ("@vocab", "@base", "@language"):
+            raise ValueError(f"the context's {name} is JSON-LD 1.1 only: no 1.0 form of the context")
+        if isinstance(definition, dict):
+            if definition.get("@prefix") is True and set(definition) == {"@id", "@prefix"}:
+                continue
+            extra = sorted(set(definition) - _KEYS_1_0)
+            container = definition.get("@container")
+            if extra or (container is not None and container not in _CONTAINERS_1_0):
+                raise ValueError(f"the term {name!r} uses JSON-LD 1.1 only ({', '.join(extra) or container}): no "
+                                 "1.0 form of the context")
+        converted[name] = definition
+    return converted
 
 
 @dataclass(frozen=True)
@@ -186,3 +228,17 @@ def write_jsonld(triples: Iterable[ox.Triple], output: IO[bytes], context: dict[
         count += 1
     output.write(b"\n  ]\n}\n" if count else b"]\n}\n")
     return count
+
+
+def write_statements_1_0(store: ox.Store, output: IO[bytes]) -> int:
+    """Write the statement view as ``kg export --format jsonld`` does, with the context in its JSON-LD 1.0 form
+    (:func:`context_1_0`), for 1.0 processors.
+
+    Returns:
+        The number of node objects written.
+    """
+    from . import View
+    from .rdf import graph_ordered_quads
+
+    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in graph_ordered_quads(store, View.STATEMENTS))
+    return write_jsonld(triples, output, context_1_0(load_context()))

@@ -161,13 +161,19 @@ def curie(iri: str) -> str:
     return compact
 
 
-def _public_id(entity: EntityRecord) -> str:
-    """Return an entity's node id: its CURIE, or its first exact match, in a prefix Biolink knows; else its CURIE."""
-    for iri in (entity.iri, *sorted(entity.exact_matches)):
-        candidate = curie(iri)
-        if candidate.partition(":")[0] in BIOLINK_PREFIXES:
-            return candidate
-    return curie(entity.iri)
+def _public_ids(entities: Sequence[EntityRecord]) -> dict[str, str]:
+    """Return each entity's node id: its CURIE, or its first exact match that no other entity has taken, in a
+    prefix Biolink knows; else its CURIE. An entity named by a public id keeps it before any exact match."""
+    ids = {e.iri: curie(e.iri) for e in entities if curie(e.iri).partition(":")[0] in BIOLINK_PREFIXES}
+    taken = set(ids.values())
+    for entity in entities:
+        if entity.iri in ids:
+            continue
+        candidates = [curie(x) for x in sorted(entity.exact_matches)]
+        chosen = next((c for c in candidates if c.partition(":")[0] in BIOLINK_PREFIXES and c not in taken), None)
+        ids[entity.iri] = chosen or curie(entity.iri)
+        taken.add(ids[entity.iri])
+    return ids
 
 
 def biolink_predicate(mapped: str, subjects: Sequence[str], objects: Sequence[str]) -> str:
@@ -226,8 +232,10 @@ def _publication(reference: str) -> str | None:
 
 def _nodes(view: StatementView, kinds: dict[str, str], ids: dict[str, str]) -> Iterator[Record]:
     """Yield the entity, document and document kind nodes; ``ids`` gets each entity's IRI and node id."""
-    for entity in view.entities():
-        node = ids.setdefault(entity.iri, _public_id(entity))
+    entities = list(view.entities())
+    ids.update(_public_ids(entities))
+    for entity in entities:
+        node = ids[entity.iri]
         own = curie(entity.iri)
         xrefs = [curie(x) for x in entity.exact_matches]
         yield {"id": node, "category": [curie(c) for c in entity.categories] or ["biolink:NamedThing"],
