@@ -82,10 +82,16 @@ def test_kgx_validate_on_biolink_prefixes_alone_flags_only_the_project_prefixes(
     local = _local_ids(exports / "kgx-jsonl")
     assert flagged_nodes == local
     assert Counter(node.partition(":")[0] for node in local) == {"CEKG.ENTITY": 40, "CEKG.DOC": 3, "CEKG": 3}
+    flagged_ends = set()
     for message in report["ERROR"]["INVALID_EDGE_PROPERTY_VALUE"]:
-        assert re.fullmatch(r"Edge property '(subject|object)' has a value 'CEKG\.ENTITY:[a-z0-9-]+' with a CURIE "
-                            r"prefix 'CEKG\.ENTITY' that is not represented in Biolink Model JSON-LD context",
-                            message), message
+        match = re.fullmatch(r"Edge property '(subject|object)' has a value '(CEKG\.ENTITY:[a-z0-9-]+)' with a CURIE "
+                             r"prefix 'CEKG\.ENTITY' that is not represented in Biolink Model JSON-LD context", message)
+        assert match is not None, message
+        flagged_ends.add(match.group(2))
+    with (exports / "kgx-jsonl" / "edges.jsonl").open(encoding="utf-8") as handle:
+        edges = [json.loads(line) for line in handle]
+    assert flagged_ends == {end for edge in edges for end in (edge["subject"], edge["object"])} & local
+    assert sum(1 for edge in edges if {edge["subject"], edge["object"]} & local) == 46
     assert logged[-1].endswith("ERROR: kgx.validate() errors encountered... check the error log")
 
 
