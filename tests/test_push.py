@@ -543,6 +543,52 @@ def test_the_command_fails_with_one_line_when_the_server_dies_mid_push(tmp_path:
         server.stop()
 
 
+def _triples_on(target: Target) -> int:
+    rows = _select(target.query, "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+    return int(rows[0]["n"].value)
+
+
+def test_the_server_killed_three_times_mid_push_ends_with_exactly_the_local_quads(tmp_path: Path,
+                                                                                built_store: Path) -> None:
+    # Each push is killed further on than the last: once the server holds a few more triples than it did.
+    server = OxigraphServer(tmp_path)
+    server.folder.mkdir(exist_ok=True)
+    server.start()
+    target = _oxigraph_target(server)
+    try:
+        for attempt in range(3):
+            start = _triples_on(target)
+            killed = threading.Event()
+
+            def kill_further_on(start: int = start, killed: threading.Event = killed) -> None:
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline and not killed.is_set():
+                    try:
+                        if _triples_on(target) > start + 200:
+                            server.kill()
+                            killed.set()
+                    except OSError:
+                        pass
+                    time.sleep(0.005)
+
+            watcher = threading.Thread(target=kill_further_on, daemon=True)
+            watcher.start()
+            done = run_kg(*target.push_args(built_store, "--batch-size", "1", "--retries", "1"), timeout=120)
+            watcher.join(65)
+            assert killed.is_set(), f"push {attempt + 1} ended before the server could be killed"
+            err = _one_line_error(done)
+            assert err.startswith("Error: the push stopped at ") and "cannot reach" in err, err
+            server.start()
+        again = run_kg(*target.push_args(built_store), timeout=120)
+        assert again.returncode == 0, again.stderr[-3000:]
+        assert again.stderr.splitlines()[-1] == (f"count check: {QUADS:,} triples in {NAMED_GRAPHS + 1} graphs, as "
+                                                 "in the local store")
+        _assert_holds_exactly(target, built_store)
+    finally:
+        killed.set()
+        server.stop()
+
+
 # Bad credentials, endpoints down or answering something else ---------------------------------------------------------
 
 def test_wrong_credentials_are_one_line_naming_the_variables(virtuoso: Virtuoso, built_store: Path) -> None:
