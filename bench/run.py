@@ -231,6 +231,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                              "results under bench/.cache/quick/ (the committed results are left alone)")
     parser.add_argument("--sizes", help="claims per corpus, comma-separated (default 1000,10000,100000)")
     parser.add_argument("--repeat", type=int, help="runs per figure (default 3; the median is reported)")
+    parser.add_argument("--query-runs", type=int, help="timed runs of each query (default 20; 5 with --quick)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic corpora")
     parser.add_argument("--entities", type=int, default=DEFAULT_ENTITIES, help="entity vocabulary size")
     parser.add_argument("--rdflib-size", type=int, help="the size at which queries also run on rdflib "
@@ -258,6 +259,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"--figures: unknown {', '.join(sorted(unknown))}; choose among {', '.join(FIGURES)}")
     if args.repeat is not None and args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.query_runs is not None and args.query_runs < 1:
+        parser.error("--query-runs must be at least 1")
     args.rdflib_size = args.rdflib_size or (max(args.sizes) if args.quick else 10_000)
     args.cache = args.cache.resolve()
     args.out = args.out.resolve() if args.out else None
@@ -266,11 +269,11 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 def _settings(args: argparse.Namespace) -> figures.Settings:
     if args.quick:
-        return figures.Settings(repeat=args.repeat or 3, query_runs=5, query_warmup=1, rdflib_runs=3,
+        return figures.Settings(repeat=args.repeat or 3, query_runs=args.query_runs or 5, query_warmup=1, rdflib_runs=3,
                                 rdflib_slow=2.0, rdflib_timeout=20.0, timeout=300.0, validate_timeout=120.0,
                                 budget=20.0, page_nodes=300, page_edges=600, draw_timeout=15.0, draws=1,
                                 profiles=False)
-    return figures.Settings(repeat=args.repeat or 3)
+    return figures.Settings(repeat=args.repeat or 3, query_runs=args.query_runs or 20)
 
 
 def _paths(out: Path | None) -> tuple[Path, Path, Path]:
