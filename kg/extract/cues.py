@@ -93,6 +93,7 @@ ATTRIBUTION_AFTER = (
 )
 #: Verbs before which the agent a claim is attributed to is named ("researchers believe", "a study found").
 ATTRIBUTION_BEFORE = (
+    "cautioned", "cautions", "caution", "warned",
     "suggest", "suggests", "suggested", "found", "finds", "find", "report", "reports", "reported", "show",
     "shows", "showed", "conclude", "concludes", "concluded", "state", "states", "stated", "believe",
     "believes", "say", "says", "said", "estimate", "estimates", "estimated", "recommend", "recommends",

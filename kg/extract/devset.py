@@ -1,7 +1,8 @@
 """A development set of documents outside the corpus: texts with the claims a curator finds in them.
 
 A folder holds ``NAME.txt`` (the text) and ``NAME.yaml`` (its ``kind`` and its ``claims``: category, quote,
-optional polarity and modality, subject and object in the document's words). Quotes are found in the text,
+optional polarity, modality and ``attributed_to`` (who the document reports as saying it), subject and object
+in the document's words). Quotes are found in the text,
 where each must occur exactly once; nothing else of the data folder is needed, so a development document
 needs no entity of ``entities.yaml``.
 """
@@ -32,6 +33,7 @@ class DevClaim:
     object: str
     polarity: Polarity = Polarity.AFFIRMED
     modality: Modality = Modality.ASSERTED
+    attributed_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,8 @@ def load_development_set(folder: Path) -> list[DevDocument]:
                 continue
             claims.append(DevClaim(Category(item["category"]), start, start + len(quote), str(item["subject"]),
                                    str(item["object"]), Polarity(item.get("polarity", "affirmed")),
-                                   Modality(item.get("modality", "asserted"))))
+                                   Modality(item.get("modality", "asserted")),
+                                   str(item["attributed_to"]) if item.get("attributed_to") else None))
         found.append(DevDocument(document, tuple(claims)))
     if problems:
         raise DataError(problems)

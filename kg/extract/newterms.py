@@ -44,6 +44,7 @@ _ORG_WORDS = frozenset({
     "university", "institute", "institutes", "foundation", "association", "society", "college", "hospital",
     "clinic", "center", "centre", "agency", "administration", "organization", "organisation", "council",
     "academy", "department", "school", "ministry", "commission", "service", "network", "consortium", "group",
+    "journal", "press", "times", "news",
 })
 _STUDY_WORDS = frozenset({"study", "trial", "trials", "registry", "cohort"})
 _NAME = re.compile(r"^[A-Z][A-Za-z'\u2019]+$|^[A-Z][A-Z0-9-]+$")
@@ -53,7 +54,7 @@ _OPENERS = frozenset({
     "in", "the", "a", "an", "at", "on", "for", "of", "and", "but", "this", "these", "that", "those", "after",
     "during", "before", "according", "researchers", "scientists", "doctors", "patients", "results", "background",
     "methods", "conclusions", "objective", "however", "although", "while", "when", "if", "as", "by", "with",
-    "from", "to", "it", "its", "their", "our", "we", "they", "he", "she", "there", "here", "today", "last", "new",
+    "from", "to", "it", "its", "their", "our", "we", "they", "he", "she", "there", "here", "today", "last",
 })
 
 

@@ -392,6 +392,8 @@ class _Reader:
             for noun in cues.AGENT_NOUNS:
                 if noun in words:
                     agent = self.lexicon.unnamed_agent(noun)
+                    if agent is None and self.lexicon.propose:
+                        agent = self.lexicon.remember(proposed_entity(f"unnamed {noun}", E.AGENT))
                     return (agent, None) if agent else (None, f"attributed to unnamed {noun}, for whom the "
                                                               "vocabulary has no agent")
         if self.study is not None and read.says(cues.STUDY_ANAPHORS):

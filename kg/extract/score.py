@@ -8,6 +8,7 @@ Every measure pairs a curated claim with a proposal whose quote overlaps it, and
 * **subject**, **object**: the same category and a subject (or object) that shares a content word with the
   curated one (labels and synonyms of the entities compared, by crude stem; a quantity by its value);
 * **content**: the same category, subject and object;
+* **attribution**: the same category, and the same source: both unattributed, or agents sharing a word;
 * **identical** (curated data only): the same category, polarity, subject, predicate and object (or quantity
   value), as IRIs.
 
@@ -84,6 +85,7 @@ class Reference:
     subject: frozenset[str]
     object: frozenset[str]
     claim: Claim | None = None
+    attribution: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,12 @@ class _Scored:
     proposal: Proposal
     subject: frozenset[str]
     object: frozenset[str]
+    attribution: frozenset[str] = frozenset()
+
+
+def _same_source(ref: Reference, p: _Scored) -> bool:
+    """Whether both say the document asserts the claim itself, or both name agents sharing a word."""
+    return ref.attribution == p.attribution or bool(ref.attribution & p.attribution)
 
 
 def _overlap(ref: Reference, p: _Scored) -> bool:
@@ -121,6 +129,7 @@ FIELDS: dict[str, Callable[[Reference, _Scored], bool]] = {
     "subject": lambda r, p: _same(r, p) and bool(r.subject & p.subject),
     "object": lambda r, p: _same(r, p) and bool(r.object & p.object),
     "content": lambda r, p: _same(r, p) and bool(r.subject & p.subject) and bool(r.object & p.object),
+    "attribution": lambda r, p: _same(r, p) and _same_source(r, p),
     "identical": _identical,
 }
 
@@ -183,12 +192,14 @@ def _reference(claim: Claim, entities: Mapping[str, Entity]) -> Reference:
     obj = (content_words(format(claim.quantity.value, "f")) if claim.quantity is not None
            else _entity_words(entities.get(claim.object or "")))
     return Reference(claim.category, claim.anchor.start, claim.anchor.end, claim.polarity, claim.modality,
-                     _entity_words(entities.get(claim.subject)), obj, claim)
+                     _entity_words(entities.get(claim.subject)), obj, claim,
+                     _entity_words(entities.get(claim.attributed_to or "")))
 
 
 def _dev_reference(claim: DevClaim) -> Reference:
     return Reference(claim.category, claim.start, claim.end, claim.polarity, claim.modality,
-                     content_words(claim.subject), content_words(claim.object))
+                     content_words(claim.subject), content_words(claim.object),
+                     attribution=content_words(claim.attributed_to) if claim.attributed_to else frozenset())
 
 
 def _scored(proposal: Proposal, entities: Mapping[str, Entity]) -> _Scored:
@@ -198,7 +209,7 @@ def _scored(proposal: Proposal, entities: Mapping[str, Entity]) -> _Scored:
     obj = words(proposal.object)
     if proposal.quantity is not None:
         obj = obj | content_words(format(proposal.quantity.value, "f"))
-    return _Scored(proposal, words(proposal.subject), obj)
+    return _Scored(proposal, words(proposal.subject), obj, words(proposal.attributed_to))
 
 
 class _Scorer:
