@@ -74,6 +74,7 @@ CATEGORY_CUES: dict[Category, tuple[tuple[str, int], ...]] = {
         (r"\beas(?:e|es|ed)\b", 2), (r"\bfreedom\b", 1), (r"\bhelps?\b", 1), (r"\bresults?\b", 1),
         (r"\baverage\b", 1), (r"\bno longer (?:met|meets?|had|has|have|needed|needs?|required|requires?)\b", 2),
         (r"\bshown to (?:treat|improve|reduce|relieve|prevent|work|be effective)\b", 2),
+        (r"\b(?:reached|met|achieved|missed) (?:the|its|their) (?:primary|secondary|main) end ?points?\b", 2),
     ),
     Category.ADVERSE_EFFECT: (
         (r"\bside[- ]effects?\b", 2), (r"\badverse (?:reactions?|events?|effects?)\b", 2),
@@ -83,6 +84,7 @@ CATEGORY_CUES: dict[Category, tuple[tuple[str, int], ...]] = {
         (r"\bwell[- ]tolerated\b|\btolerab", 2), (r"\bnot recommended\b", 2), (r"\brisks?\b", 1),
         (r"\bassociated with\b", 1), (r"\bconcern\b", 1), (r"\bmore frequent\b", 2), (r"\bserious\b", 1),
         (r"\brecreational\b|\billicit\b|\bmisuse\b", 2),
+        (r"\bserious (?:adverse \w+|infections?|reactions?|events?|harms?|complications?)\b", 2),
     ),
     Category.REGULATORY_STATUS: (
         (r"\bFDA\b|\bFood and Drug Administration\b", 2), (r"\bapprov(?:al|ed)\b", 2), (r"\boff-label\b", 2),

@@ -9,6 +9,7 @@ with the category's most general predicate.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..vocab import Category
@@ -41,6 +42,18 @@ _ENDING = frozenset({
     "is", "are", "was", "were", "can", "may", "could", "should",
 })
 _PUNCTUATION = frozenset({",", ".", ";", ":", "(", ")", "!", "?", "\u2014", "\u2013"})
+#: Words that say how much or of whom, not what: skipped before an outcome ("an average of", "patients").
+_VAGUE = frozenset({
+    "average", "mean", "median", "total", "proportion", "number", "percentage", "half", "majority", "most",
+    "many", "some", "patients", "participants", "people", "adults", "children", "results", "result", "medication",
+    "medicine", "drug", "treatment", "group", "week", "weeks", "month", "months", "year", "years", "day", "days",
+    "per", "up", "all", "our", "its", "their", "your", "this", "these", "that", "those",
+})
+#: Cues that name the outcome themselves: a cost, a cover, a tolerability ("is inexpensive", "well tolerated").
+SELF_NAMED = re.compile(
+    r"^(?:costs?|costly|expensive|inexpensive|cheap|low-cost|prices?|insurance|generic|out-of-pocket|access|"
+    r"well[- ]tolerated|tolerab\w*|essential medicines|dependence|abuse|misuse|overdose|recreational|illicit)$",
+    re.IGNORECASE)
 _LONGEST = 4
 
 
@@ -59,21 +72,33 @@ def outcome_phrase(score: CategoryScore, tokens: Sequence[Token], offset: int) -
     'itch'
     """
     for low, high in sorted(score.cues):
-        after = [i for i, t in enumerate(tokens) if t.start >= offset + high]
         cue = [i for i, t in enumerate(tokens) if offset + low <= t.start < offset + high and t.is_word]
-        words: list[int] = []
-        for index in after:
-            token = tokens[index]
-            if token.text in _PUNCTUATION or (words and token.norm in _ENDING) or len(words) == _LONGEST:
-                break
-            if not words and (token.norm in _LEADING or not token.is_word):
-                continue
-            if token.is_word and not token.text[:1].isdigit():
-                words.append(index)
-            elif words:
-                break
+        cue_text = " ".join(tokens[i].text for i in cue)
+        if cue and SELF_NAMED.match(cue_text):
+            return cue[0], cue[-1]
+        after = [i for i, t in enumerate(tokens) if t.start >= offset + high]
+        words = _phrase(tokens, after)
         if words:
             return words[0], words[-1]
+        inside = _phrase(tokens, cue[-_LONGEST:]) if len(cue) > 2 else []
+        if inside:
+            return inside[0], inside[-1]  # "lost ... of their body weight": the cue's own last words
         if cue:
             return cue[0], cue[-1]
     return None
+
+
+def _phrase(tokens: Sequence[Token], indexes: Sequence[int]) -> list[int]:
+    """Return the first run of content words among the tokens at ``indexes``, skipping words that lead in."""
+    words: list[int] = []
+    for index in indexes:
+        token = tokens[index]
+        if token.text in _PUNCTUATION or (words and token.norm in _ENDING) or len(words) == _LONGEST:
+            break
+        if not words and (token.norm in _LEADING or token.norm in _VAGUE or not token.is_word):
+            continue
+        if token.is_word and not token.text[:1].isdigit():
+            words.append(index)
+        elif words:
+            break
+    return words

@@ -305,7 +305,7 @@ class _Reader:
             source.objects = candidates
             return list(objects.values())
         previous = self.previous
-        if previous is not None and previous is not source and previous.objects and source.refers_back():
+        if previous is not None and previous is not source and previous.objects and refers_back(source.text):
             carried = [m.entity for m in previous.objects if m.type in allowed and m.entity.iri not in taken]
             if carried:
                 notes.append("object: carried over from the sentence before")

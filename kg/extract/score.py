@@ -189,7 +189,8 @@ def _by_category(refs: Sequence[Reference], scored: Sequence[_Scored]) -> dict[C
 
 
 def _reference(claim: Claim, entities: Mapping[str, Entity]) -> Reference:
-    obj = (content_words(format(claim.quantity.value, "f")) if claim.quantity is not None
+    obj = (content_words(format(claim.quantity.value, "f"), claim.quantity.population or "")
+           if claim.quantity is not None
            else _entity_words(entities.get(claim.object or "")))
     return Reference(claim.category, claim.anchor.start, claim.anchor.end, claim.polarity, claim.modality,
                      _entity_words(entities.get(claim.subject)), obj, claim,
@@ -208,7 +209,8 @@ def _scored(proposal: Proposal, entities: Mapping[str, Entity]) -> _Scored:
 
     obj = words(proposal.object)
     if proposal.quantity is not None:
-        obj = obj | content_words(format(proposal.quantity.value, "f"))
+        # A count's object is what it counts, in the document's words ("children and adolescents").
+        obj = obj | content_words(format(proposal.quantity.value, "f"), proposal.quantity.population or "")
     return _Scored(proposal, words(proposal.subject), obj, words(proposal.attributed_to))
 
 

@@ -87,6 +87,8 @@ ABBREVIATIONS = frozenset({
 })
 _BULLET = re.compile(r"^\s*(?:[\u2022\u25e6\u25aa\u25ab\u25cf\u25cb\u00b7\u2023\u2043*\u2013\u2014-]|\(?\d{1,2}[.)]|"
                      r"\(?[a-z][.)])\s+")
+#: The label of a section of a structured abstract, run into its first sentence ("RESULTS: At week 16 ...").
+_SECTION_LABEL = re.compile(r"^(?P<label>[A-Z][A-Z ]{2,30}[A-Z]):[ \t]+(?=\S)")
 _TERMINAL = re.compile(r"[.!?:;][\"')\]\u201d\u2019]*$")
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]\u201d\u2019]*(?=\s+[\"'(\[\u201c\u2018]?[A-Z\u2022])")
 #: A drug label's section reference ("... blood pressure and pulse (6) To report ..."), which ends a statement.
@@ -235,6 +237,8 @@ def segments(text: str) -> Iterator[Segment]:
     sentence 'It is indicated:'
     item 'as an anesthetic.'
     sentence 'Dr. Li agrees, e.g. here.'
+    >>> [(s.kind.value, s.text) for s in segments("RESULTS: It worked.")]
+    [('heading', 'RESULTS'), ('sentence', 'It worked.')]
     """
     offset = 0
     lead_in: Segment | None = None
@@ -245,6 +249,11 @@ def segments(text: str) -> Iterator[Segment]:
         if start == end:
             lead_in = None
             continue
+        label = _SECTION_LABEL.match(text[start:end])
+        if label:
+            # A structured abstract's "RESULTS: ..." labels its section; the sentence starts after it.
+            yield Segment(start, start + len(label.group("label")), label.group("label"), SegmentKind.HEADING, number)
+            start += label.end()
         bullet = _BULLET.match(text[start:end])
         if bullet and bullet.end() < end - start:
             start += bullet.end()
