@@ -141,7 +141,7 @@ class Scores:
     documents: Mapping[str, Tally]
     categories: Mapping[str, Tally]
     fields: Mapping[str, Tally] = field(default_factory=dict)
-    title: str = "corpus"
+    title: str = "corpus"  # or the development set's folder name
 
     @property
     def total(self) -> Tally:
@@ -270,7 +270,7 @@ def score_development(folder: Path, data_dir: Path | None = None, *, ontologies:
     """
     entities = load_corpus(data_dir).entities if data_dir is not None else {}
     lexicon, _ = open_lexicon(entities.values(), ontologies=ontologies)
-    scorer = _Scorer("development set")
+    scorer = _Scorer(folder.name)
     for dev in load_development_set(folder):
         extraction = extract(dev.document, lexicon)
         known = {**entities, **lexicon.new_entities}
@@ -330,13 +330,13 @@ def render(scores: Scores, fmt: ScoreFormat = ScoreFormat.TABLE) -> str:
 def write_scores(path: Path, scores: Scores) -> None:
     """Replace the scores block of a Markdown file with the scores, as ``render`` writes them in Markdown.
 
-    The block is ``<!-- scores -->`` ... ``<!-- /scores -->`` for the corpus, ``<!-- development-scores -->``
-    ... ``<!-- /development-scores -->`` for a development set.
+    The block is ``<!-- scores -->`` ... ``<!-- /scores -->`` for the corpus, ``<!-- scores-NAME -->`` ...
+    ``<!-- /scores-NAME -->`` for a development set in a folder named NAME.
 
     Raises:
         UsageError: the file has no such block.
     """
-    name = "scores" if scores.title == "corpus" else "development-scores"
+    name = "scores" if scores.title == "corpus" else f"scores-{scores.title}"
     text = path.read_text(encoding="utf-8")
     block = re.compile(rf"(<!-- {name} -->\n).*?(<!-- /{name} -->)", re.DOTALL)
     if not block.search(text):
