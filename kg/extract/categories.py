@@ -50,6 +50,7 @@ CATEGORY_CUES: dict[Category, tuple[tuple[str, int], ...]] = {
         (r"\battacks?\b", 1), (r"\blasts? (?:for )?(?:hours|days)\b", 2),
         (r"\b(?:the|this) (?:condition|disease|disorder|illness|syndrome) (?:causes|leads to|results in)\b", 2),
         (r"\bis an? (?:\w+ ){0,3}(?:disease|disorder|condition|syndrome)\b", 2),
+        (r"\b(?:a|the) (?:leading|major|common|main) cause of\b", 2),
     ),
     Category.MECHANISM: (
         (r"\bmechanisms?\b", 2), (r"\breceptors?\b", 2), (r"\bantagonis", 2), (r"\bagonis", 2),
@@ -75,6 +76,8 @@ CATEGORY_CUES: dict[Category, tuple[tuple[str, int], ...]] = {
         (r"\baverage\b", 1), (r"\bno longer (?:met|meets?|had|has|have|needed|needs?|required|requires?)\b", 2),
         (r"\bshown to (?:treat|improve|reduce|relieve|prevent|work|be effective)\b", 2),
         (r"\b(?:reached|met|achieved|missed) (?:the|its|their) (?:primary|secondary|main) end ?points?\b", 2),
+        (r"\bslow(?:s|ed|ing)? (?:the )?(?:decline|progression|worsening)\b|\bmore slowly\b", 2),
+        (r"\b(?:lower(?:ed|s)?|reduc(?:ed|es|e)|cut|decreas(?:ed|es|e)) (?:the )?risks?\b", 2),
     ),
     Category.ADVERSE_EFFECT: (
         (r"\bside[- ]effects?\b", 2), (r"\badverse (?:reactions?|events?|effects?)\b", 2),
@@ -85,6 +88,7 @@ CATEGORY_CUES: dict[Category, tuple[tuple[str, int], ...]] = {
         (r"\bassociated with\b", 1), (r"\bconcern\b", 1), (r"\bmore frequent\b", 2), (r"\bserious\b", 1),
         (r"\brecreational\b|\billicit\b|\bmisuse\b", 2),
         (r"\bserious (?:adverse \w+|infections?|reactions?|events?|harms?|complications?)\b", 2),
+        (r"\bassociation with\b", 1), (r"\bdeaths?\b", 1),
     ),
     Category.REGULATORY_STATUS: (
         (r"\bFDA\b|\bFood and Drug Administration\b", 2), (r"\bapprov(?:al|ed)\b", 2), (r"\boff-label\b", 2),
@@ -95,6 +99,7 @@ CATEGORY_CUES: dict[Category, tuple[tuple[str, int], ...]] = {
         (r"\bdetermination\b", 1), (r"\bfor (?:intravenous|intramuscular|oral|subcutaneous)\b", 1),
         (r"\bessential medicines\b", 2), (r"\bbrand names?\b", 1),
         (r"\b(?:introduced|launched|marketed) (?:as an? (?:medication|medicine|drug)|in (?:the )?[A-Z])", 2),
+        (r"\brestricted (?:program|programme|distribution)\b|\bREMS\b", 2),
     ),
     Category.ACCESS_AND_COST: (
         (r"\bcosts?\b|\bcostly\b", 2), (r"\bexpensive\b", 2), (r"\bafford", 2), (r"\bprices?\b", 2),
@@ -118,6 +123,7 @@ CATEGORY_CUES: dict[Category, tuple[tuple[str, int], ...]] = {
         (r"\bfirst (?:synthesi[sz]ed|developed|introduced|used)\b", 2), (r"\bin the (?:19|20)\d0s\b", 2),
         (r"\bfor decades\b", 2),
         (r"\bdiscovered\b", 2), (r"\bfirst (?:described|gained|marketed)\b", 2), (r"\bintroduced\b", 1),
+        (r"\bpatented\b", 2),
     ),
     Category.RESEARCH_STATUS: (
         (r"\bresearch\b", 2),
@@ -131,7 +137,8 @@ CATEGORY_CUES: dict[Category, tuple[tuple[str, int], ...]] = {
         (r"\benrolled\b", 2), (r"\brandomi[sz]ed\b|\brandomly assigned\b", 2),
         (r"\bphase (?:[1-4]|I{1,3}V?)\b", 2),
         (r"\bdouble-blind\b", 2), (r"\bprimary end ?point\b", 2), (r"\bfunded by\b|\bsponsored by\b", 2),
-        (r"\bfollow-up\b|\bfollowed up\b", 1), (r"\bparticipants\b", 1), (r"\bn ?= ?\d+", 2),
+        (r"\bfollow-up\b|\bfollowed up\b", 1), (r"\b(?:median|mean) follow-up\b", 2),
+        (r"\bparticipants\b", 1), (r"\bn ?= ?\d+", 2),
         (r"\bneeded\b", 1), (r"\bplacebo\b", 1),
     ),
 }
@@ -149,6 +156,7 @@ FRAMES: dict[Category, tuple[str, ...]] = {
     ),
     Category.EFFICACY: (
         r"\b(?:improv(?:ed|es|e)|reduc(?:ed|es|e)|reliev(?:ed|es|e)|alleviat(?:ed|es|e)) (?:the )?signs\b",
+        r"\b(?:lower(?:ed|s)?|reduc(?:ed|es|e)|cut|decreas(?:ed|es|e)) (?:the )?risks?\b",
     ),
     Category.MECHANISM: (
         r"\bby doing so\b", r"\bthereby\b", r"\bworks? by\b", r"\bby (?:blocking|inhibiting|binding)\b",

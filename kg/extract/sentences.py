@@ -99,6 +99,8 @@ _GLUED = re.compile(r"(?<=[A-Z]{2})(?=[A-Z][a-z])")
 _TRAILING_HEADING = re.compile(r"(?<=[.:;!?)]\s)[A-Z][A-Z0-9&/, -]*[A-Z]\s*$")
 _CAPS_WORD = re.compile(r"^[A-Z][A-Z&/-]*[A-Z]$|^(?:AND|OF|IN|FOR|THE|TO|&)$")
 _HEADING_WORDS = 12
+#: A document's first line without final punctuation is its title up to this many words.
+_TITLE_WORDS = 30
 #: Longest piece of text read as one sentence: longer runs (tables, text without punctuation) are cut at the
 #: last clause mark, or else the last space, before this many characters.
 MAX_SENTENCE = 2000
@@ -151,6 +153,11 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
         norm = _plain(word) if word[0].isalnum() else ""
         tokens.append(Token(word, offset + match.start(), offset + match.end(), norm))
     return tokens
+
+
+def _is_title_line(line: str) -> bool:
+    """Whether a document's first line is its title: no final punctuation, and not a paragraph."""
+    return not _TERMINAL.search(line) and len(line.split()) <= _TITLE_WORDS
 
 
 def _is_heading_line(line: str) -> bool:
@@ -260,7 +267,7 @@ def segments(text: str) -> Iterator[Segment]:
         else:
             bullet = None
             lead_in = None
-            if _is_heading_line(text[start:end]):
+            if _is_heading_line(text[start:end]) or (number == 1 and _is_title_line(text[start:end])):
                 yield Segment(start, end, text[start:end], SegmentKind.HEADING, number)
                 continue
         for piece_start, piece_end in _cuts(text, start, end):
