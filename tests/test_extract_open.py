@@ -174,7 +174,7 @@ def test_every_development_quote_is_in_its_text_once() -> None:
         ("encyclopedia-metformin", "web-article", 14), ("news-tirzepatide-apnea", "news", 12)]
 
 
-@pytest.mark.parametrize("folder", ["unseen", "unseen-holdout"])
+@pytest.mark.parametrize("folder", ["unseen", "unseen-holdout", "unseen-blind"])
 def test_the_documented_development_scores_are_the_measured_ones(folder: str) -> None:
     doc = (REPO / "docs" / "extraction.md").read_text(encoding="utf-8")
     documented = re.search(rf"<!-- scores-{folder} -->\n(.*?)<!-- /scores-{folder} -->", doc, re.DOTALL)
