@@ -229,3 +229,18 @@ def test_a_document_in_another_language_gets_a_clear_message_and_no_proposals(
     assert captured.err == (f"{doc} does not read as English (too few of its words are common English words): "
                             "nothing proposed, since the extractor's cues are English\n")
     assert yaml.safe_load(captured.out)["claims"] == []
+
+
+def test_merge_refuses_an_entities_file_it_cannot_append_to(capsys: pytest.CaptureFixture[str],
+                                                            data_copy: Path) -> None:
+    doc = add_document(data_copy, UNSEEN / "clinic-semaglutide.txt", title="Clinic",
+                       kind=DocumentKind.MARKETING_PAGE).id
+    path = data_copy / "entities.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "notes: curated by hand\n", encoding="utf-8")
+    before = path.read_bytes()
+    assert main(["extract", doc, "--merge", "--data", str(data_copy)]) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err == (f"Error: cannot merge into {path}: 'entities' must be the file's last key, written as a block "
+                   "list; move it to the end, or write the proposals with --out and copy them in by hand")
+    assert path.read_bytes() == before
+    assert not (data_copy / "claims" / f"{doc}.yaml").exists()

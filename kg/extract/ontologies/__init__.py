@@ -37,7 +37,11 @@ class IndexLoad:
 
     @property
     def message(self) -> str | None:
-        """Return a one-line warning when a vocabulary package is missing, else ``None``."""
+        """Return a one-line warning when a vocabulary package is missing, else ``None``.
+
+        >>> IndexLoad(OntologyIndex([], {}), (), None).message is None
+        True
+        """
         if not self.missing:
             return None
         install = " ".join(self.missing)
@@ -46,7 +50,11 @@ class IndexLoad:
 
 
 def default_cache() -> Path:
-    """Return the folder the compiled index is kept in (the user's cache folder)."""
+    """Return the folder the compiled index is kept in (the user's cache folder).
+
+    >>> default_cache().parts[-2:]
+    ('clinical-evidence-kg', 'ontologies')
+    """
     return Path.home() / ".cache" / "clinical-evidence-kg" / "ontologies"
 
 

