@@ -87,8 +87,9 @@ class OxigraphBackend:
         if isinstance(answer, ox.QuerySolutions):
             _check_selected(answer, bindings, name)
             variables = [v.value for v in answer.variables]
-            return QueryResult.from_rows(variables, (tuple(s[v] for v in variables) for s in answer), limit=limit,
-                                         name=name)
+            # A solution iterates over its values in the order of the variables (None where unbound): taking them
+            # so is about a third of the Python time of reading them by name.
+            return QueryResult.from_rows(variables, (tuple(s) for s in answer), limit=limit, name=name)
         return QueryResult.from_triples(answer, limit=limit, name=name)
 
 
