@@ -121,8 +121,7 @@ def test_a_bad_rule_file_is_refused_at_its_line(tmp_path: Path, old: str, new: s
 
 def test_every_level_of_the_corpus_is_re_derived_from_its_reasons(store: ox.Store) -> None:
     view = StatementView(store)
-    context = _Context(view, {d.iri: d for d in view.documents()}, view.promotional_links(),
-                       view.claim_identifiers())
+    context = _Context(view, view.promotional_links())
     levels = {}
     for record in view.claims():
         found = assess(facts_of(context, record), RULES)

@@ -22,7 +22,7 @@ from ..model import Quantity
 from ..sparql.claims import ClaimRecord, StatementView
 from ..store import open_store
 from ..vocab import Bound
-from .gather import narrower
+from .gather import below, narrower
 
 __all__ = ["Conflict", "find_conflicts", "write_conflicts"]
 
@@ -79,8 +79,8 @@ def find_conflicts(store: Path | ox.Store) -> list[Conflict]:
         with open_store(store) as opened:
             return find_conflicts(opened)
     view = StatementView(store)
-    entities = view.entities()
-    below = {e.iri: narrower(entities, e.iri) - {e.iri} for e in entities}
+    hierarchy = below(store)
+    narrower_than = {iri: narrower(hierarchy, iri) - {iri} for iri in hierarchy}
     documents = {d.iri: d.identifier for d in view.documents()}
     claims = list(view.claims())
     groups: dict[tuple[str, str], list[ClaimRecord]] = defaultdict(list)
@@ -92,7 +92,7 @@ def find_conflicts(store: Path | ox.Store) -> list[Conflict]:
             for b in group[i + 1:]:
                 if a.document == b.document or _linked(a, b):
                     continue
-                reason = _reason(a, b, below)
+                reason = _reason(a, b, narrower_than)
                 if reason:
                     first, second = sorted((a, b), key=lambda c: c.identifier)
                     found.append(Conflict(first, second, documents.get(first.document, compress(first.document)),

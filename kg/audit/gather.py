@@ -8,7 +8,7 @@ a question about migraine includes chronic migraine.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -18,10 +18,14 @@ from ..certainty import Assessment, Facts, RuleSet, assess
 from ..errors import UsageError
 from ..extract.sentences import sentence_around
 from ..iris import compress, expand
-from ..sparql.claims import ClaimRecord, DocumentRecord, EntityRecord, StatementView
-from ..vocab import CEKG, Category, DocumentKind, Polarity
+from ..sparql.claims import ClaimRecord, DocumentRecord, StatementView
+from ..vocab import CEKG, PREFIXES, Category, DocumentKind, Polarity
 
-__all__ = ["AuditedClaim", "Evidence", "Question", "Stance", "gather"]
+__all__ = ["AuditedClaim", "Evidence", "Question", "Stance", "below", "gather", "narrower"]
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+SKOS_BROADER = PREFIXES["skos"] + "broader"
+DCTERMS_IDENTIFIER = PREFIXES["dcterms"] + "identifier"
 
 
 class Stance(StrEnum):
@@ -97,7 +101,7 @@ class Evidence:
 
     question: Question
     claims: tuple[AuditedClaim, ...]
-    labels: Mapping[str, str]
+    labels: dict[str, str]
     nearest: tuple[str, ...] = ()
 
     def group(self, stance: Stance) -> list[AuditedClaim]:
@@ -116,15 +120,20 @@ class Evidence:
         return list({claim.document.iri: claim.document for claim in self.claims}.values())
 
 
-def narrower(entities: Sequence[EntityRecord], iri: str) -> set[str]:
-    """Return ``iri`` and every entity narrower than it, following ``skos:broader`` to any depth."""
-    below: dict[str, set[str]] = {}
-    for entity in entities:
-        for broader in entity.broader:
-            below.setdefault(broader, set()).add(entity.iri)
+def below(store: ox.Store) -> dict[str, set[str]]:
+    """Return the entities directly narrower than each entity (``skos:broader`` read backwards)."""
+    found: dict[str, set[str]] = {}
+    for quad in store.quads_for_pattern(None, ox.NamedNode(SKOS_BROADER), None, ox.DefaultGraph()):
+        if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
+            found.setdefault(quad.object.value, set()).add(quad.subject.value)
+    return found
+
+
+def narrower(hierarchy: Mapping[str, set[str]], iri: str) -> set[str]:
+    """Return ``iri`` and every entity narrower than it in :func:`below`'s map, to any depth."""
     found, todo = {iri}, [iri]
     while todo:
-        for child in below.get(todo.pop(), ()):
+        for child in hierarchy.get(todo.pop(), ()):
             if child not in found:
                 found.add(child)
                 todo.append(child)
@@ -141,9 +150,9 @@ def resolve(reference: str, view: StatementView, role: str, *, predicate: bool =
         iri = expand(reference)
     except ValueError:
         iri = reference
-    known = view.predicate_labels() if predicate else view.labels()
-    if (predicate or iri not in {d.iri for d in view.documents()}) and iri in known:
+    if view.has(iri, RDF_TYPE, CEKG + ("ClaimPredicate" if predicate else "Entity")):
         return iri
+    known = view.predicate_labels() if predicate else {e.iri: e.label for e in view.entities()}
     names = {compress(k): v for k, v in known.items()}
     by_label = {v.lower(): compress(k) for k, v in known.items()}
     close = difflib.get_close_matches(reference, list(names), n=3, cutoff=0.5)
@@ -161,10 +170,10 @@ def gather(store: ox.Store, question: Question, rules: RuleSet) -> Evidence:
     """
     if not (question.subject or question.predicate or question.object or question.category):
         raise UsageError("ask something: give a subject, a predicate, an object or a category")
-    view = StatementView(store)
-    entities = view.entities()
-    subjects = _scope(entities, question.subject, question.exact)
-    objects = _scope(entities, question.object, question.exact)
+    view = StatementView(store, by_node=True)
+    hierarchy = below(store)
+    subjects = _scope(hierarchy, question.subject, question.exact)
+    objects = _scope(hierarchy, question.object, question.exact)
     candidates = _candidates(view, question, subjects, objects)
     records = {record.iri: record for record in view.claims(candidates)}
     if not (subjects is not None and objects is not None):
@@ -179,15 +188,13 @@ def gather(store: ox.Store, question: Question, rules: RuleSet) -> Evidence:
     if subjects is not None and objects is not None:  # the same pair of entities, another predicate or category
         for iri in records:
             stances.setdefault(iri, (Stance.NEUTRAL, False))
-    context = _Context(view, {d.iri: d for d in view.documents()}, view.promotional_links(),
-                       view.claim_identifiers())
+    context = _Context(view, view.promotional_links())
     audited = [_audited(context, records[iri], stance, linked, rules) for iri, (stance, linked) in stances.items()]
     order = {Stance.SUPPORTING: 0, Stance.CHALLENGING: 1, Stance.NEUTRAL: 2}
     audited.sort(key=lambda c: (order[c.stance], -c.certainty.level.rank, c.document.identifier,
                                 c.record.identifier))
-    nearest = () if audited else _nearest(view, entities, question)
-    labels = {**view.english_labels(), **view.labels(), **_link_targets(view, context.promotional)}
-    return Evidence(question, tuple(audited), labels, nearest)
+    nearest = () if audited else _nearest(view, hierarchy, question)
+    return Evidence(question, tuple(audited), context.labels_of(audited, question, nearest), nearest)
 
 
 def _about(record: ClaimRecord, objects: set[str]) -> bool:
@@ -202,10 +209,10 @@ def _matches(record: ClaimRecord, question: Question, subjects: set[str] | None,
             and (question.category is None or record.category is question.category))
 
 
-def _scope(entities: Sequence[EntityRecord], iri: str | None, exact: bool) -> set[str] | None:
+def _scope(hierarchy: Mapping[str, set[str]], iri: str | None, exact: bool) -> set[str] | None:
     if iri is None:
         return None
-    return {iri} if exact else narrower(entities, iri)
+    return {iri} if exact else narrower(hierarchy, iri)
 
 
 def _candidates(view: StatementView, question: Question, subjects: set[str] | None,
@@ -218,6 +225,12 @@ def _candidates(view: StatementView, question: Question, subjects: set[str] | No
                         for c in view.subjects_of(CEKG + prop, o)}
         if subjects is not None and objects is not None:  # both given: a claim must be about both
             found = about_subject & about_object
+        elif question.predicate is not None or question.category is not None:
+            found = about_subject | about_object  # narrowed by one read of the predicate's or category's claims
+            if question.predicate is not None:
+                found &= set(view.subjects_of(CEKG + "predicate", question.predicate))
+            if question.category is not None:
+                found &= set(view.subjects_of(CEKG + "category", question.category.iri))
         else:
             found = about_subject | about_object
         return sorted(found)
@@ -243,25 +256,60 @@ def _add_linked(view: StatementView, records: dict[str, ClaimRecord], stances: d
 
 @dataclass(frozen=True)
 class _Context:
-    """What every claim of an audit is read against: the store, its documents, promotional links, identifiers."""
+    """What the claims of an audit are read against, each looked up once: documents, texts, identifiers, labels."""
 
     view: StatementView
-    documents: Mapping[str, DocumentRecord]
     promotional: Mapping[str, tuple[str, ...]]
-    ids: Mapping[str, str]
+    documents: dict[str, DocumentRecord] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)
+    asserted_by: dict[str, str] = field(default_factory=dict)
+
+    def document(self, iri: str) -> DocumentRecord:
+        """Return a document (without its text)."""
+        if iri not in self.documents:
+            self.documents[iri] = self.view.document(iri)
+        return self.documents[iri]
 
     def text(self, document: str) -> str:
-        """Return a document's text, read once."""
+        """Return a document's text."""
         if document not in self.texts:
             self.texts[document] = self.view.document_text(document)
         return self.texts[document]
 
+    def identifier(self, claim: str) -> str:
+        """Return a claim's identifier (``dcterms:identifier``)."""
+        if claim not in self.ids:
+            found = self.view.values(claim, DCTERMS_IDENTIFIER)
+            self.ids[claim] = found[0] if found else compress(claim)
+        return self.ids[claim]
+
     def document_of(self, claim: str) -> str:
         """Return the document that makes a claim (``cekg:assertedBy``)."""
-        found = self.view.store.quads_for_pattern(ox.NamedNode(claim), ox.NamedNode(CEKG + "assertedBy"), None,
-                                                  ox.DefaultGraph())
-        return next((quad.object.value for quad in found if isinstance(quad.object, ox.NamedNode)), "")
+        if claim not in self.asserted_by:
+            found = self.view.values(claim, CEKG + "assertedBy")
+            self.asserted_by[claim] = found[0] if found else ""
+        return self.asserted_by[claim]
+
+    def labels_of(self, claims: Sequence[AuditedClaim], question: Question, nearest: Sequence[str]
+                  ) -> dict[str, str]:
+        """Return the label of every IRI the audit shows: entities, predicates, documents, agents, links."""
+        shown = {iri for iri in (question.subject, question.predicate, question.object, *nearest) if iri}
+        for claim in claims:
+            record = claim.record
+            shown.update(iri for iri in (record.subject, record.predicate, record.object, record.attributed_to,
+                                         record.quantity.place if record.quantity else None) if iri)
+            shown.update(value for _, value in record.qualifiers)
+            shown.update(cause for reason in claim.certainty.reasons for cause in reason.causes)
+        labels = {}
+        for iri in sorted(shown):
+            if iri in self.documents:
+                labels[iri] = self.documents[iri].title
+            elif (label := self.view.english_label(iri)) is not None:
+                labels[iri] = label
+            elif targets := self.view.values(iri, CEKG + "linkTarget"):
+                labels[iri] = targets[0]
+        return labels
 
 
 def facts_of(context: _Context, record: ClaimRecord) -> Facts:
@@ -270,46 +318,34 @@ def facts_of(context: _Context, record: ClaimRecord) -> Facts:
         return tuple((other, context.document_of(other))
                      for other in context.view.subjects_of(CEKG + relation, record.iri))
 
-    document = context.documents.get(record.document)
-    return Facts(claim=record.iri, document=record.document,
-                 kind=document.kind if document and document.kind else DocumentKind.WEB_ARTICLE,
+    kind = context.document(record.document).kind
+    return Facts(claim=record.iri, document=record.document, kind=kind or DocumentKind.WEB_ARTICLE,
                  modality=record.modality, citation=record.citation, agent=record.attributed_to,
                  promotional_links=context.promotional.get(record.document, ()), supported_by=links("supports"),
                  challenged_by=links("challenges"))
 
 
 def _audited(context: _Context, record: ClaimRecord, stance: Stance, linked: bool, rules: RuleSet) -> AuditedClaim:
-    document = context.documents.get(record.document) or DocumentRecord(
-        record.document, compress(record.document), compress(record.document))
     facts = facts_of(context, record)
     sentence = ("", record.quote or "", "")
     if record.start is not None and record.end is not None:
         sentence = sentence_around(context.text(record.document), record.start, record.end, record.quote or "")
-    return AuditedClaim(record, document, stance, assess(facts, rules), sentence, linked,
-                        tuple(sorted(context.ids.get(c, compress(c)) for c, _ in facts.supported_by)),
-                        tuple(sorted(context.ids.get(c, compress(c)) for c, _ in facts.challenged_by)))
+    return AuditedClaim(record, context.document(record.document), stance, assess(facts, rules), sentence, linked,
+                        tuple(sorted(context.identifier(c) for c, _ in facts.supported_by)),
+                        tuple(sorted(context.identifier(c) for c, _ in facts.challenged_by)))
 
 
-def _link_targets(view: StatementView, links: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
-    """Return the address each promotional link points to, by link IRI, to name the link in reasons."""
-    found: dict[str, str] = {}
-    for iri in (link for group in links.values() for link in group):
-        targets = view.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(CEKG + "linkTarget"), None,
-                                               ox.DefaultGraph())
-        found.update((iri, quad.object.value) for quad in targets if isinstance(quad.object, ox.NamedNode))
-    return found
-
-
-def _nearest(view: StatementView, entities: Iterable[EntityRecord], question: Question) -> tuple[str, ...]:
+def _nearest(view: StatementView, hierarchy: Mapping[str, set[str]], question: Question) -> tuple[str, ...]:
     """Return up to five entities that have claims, nearest the question's entities by hierarchy, then by label."""
     asked = [iri for iri in (question.subject, question.object) if iri]
-    with_claims = {iri for entity in entities for iri in [entity.iri]
-                   if view.subjects_of(CEKG + "subject", iri) or view.subjects_of(CEKG + "object", iri)}
+    entities = view.entities()
+    with_claims = {e.iri for e in entities
+                   if view.subjects_of(CEKG + "subject", e.iri) or view.subjects_of(CEKG + "object", e.iri)}
     labels = {entity.iri: entity.label for entity in entities}
+    above = {child: parent for parent, children in hierarchy.items() for child in children}
     found: list[str] = []
     for iri in asked:
-        related = {e.iri for e in entities if iri in e.broader} | {b for e in entities if e.iri == iri
-                                                                    for b in e.broader}
+        related = set(hierarchy.get(iri, ())) | ({above[iri]} if iri in above else set())
         found += sorted(related & with_claims)
         names = {labels[i].lower(): i for i in with_claims if i in labels}
         found += [names[m] for m in difflib.get_close_matches(labels.get(iri, compress(iri)).lower(), list(names),

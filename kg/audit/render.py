@@ -63,14 +63,16 @@ def _ids(evidence: Evidence) -> dict[str, str]:
     return {c.record.iri: c.record.identifier for c in evidence.claims}
 
 
-def _row(claim: AuditedClaim, evidence: Evidence, ids: Mapping[str, str]) -> dict[str, Any]:
+def _row(claim: AuditedClaim, evidence: Evidence, ids: Mapping[str, str],
+         kinds: Mapping[str, DocumentKind | None] | None = None) -> dict[str, Any]:
     record, labels = claim.record, evidence.labels
+    kinds = kinds if kinds is not None else {claim.document.iri: claim.document.kind}
     return {
         "id": record.identifier,
         "iri": record.iri,
         "stance": claim.stance.value,
         "linked": claim.linked,
-        "claim": claim_name(record, dict(labels), dict(labels)),
+        "claim": claim_name(record, labels, labels),
         "category": record.category.value,
         "polarity": record.polarity.value,
         "modality": record.modality.value,
@@ -89,7 +91,7 @@ def _row(claim: AuditedClaim, evidence: Evidence, ids: Mapping[str, str]) -> dic
         "certainty": claim.certainty.level.value,
         "certainty_reasons": [
             {"rule": r.rule.value, "change": r.change, "start": r.start.value if r.start else None,
-             "caused_by": [compress(c) for c in r.causes], "words": reason_words(r, labels, ids, _kinds(evidence))}
+             "caused_by": [compress(c) for c in r.causes], "words": reason_words(r, labels, ids, kinds)}
             for r in claim.certainty.reasons],
     }
 

@@ -122,8 +122,11 @@ _Facts = dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]
 class StatementView:
     """Reads entities, documents and claims from the default graph of a store."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, *, by_node: bool = False) -> None:
+        """Read ``store``; with ``by_node``, each node's facts are looked up on their own (for a few nodes of a
+        large store) instead of whole property columns (for all of them)."""
         self.store = store
+        self.by_node = by_node
         self._labels: dict[str, str] | None = None
         self._columns: dict[str, _Facts] = {}
 
@@ -150,7 +153,47 @@ class StatementView:
         reading the few properties wanted for all nodes at once decodes a fraction of the quads that reading
         each node whole would.
         """
+        if self.by_node:
+            return {prop: [q.object for q in self.store.quads_for_pattern(ox.NamedNode(node), ox.NamedNode(prop),
+                                                                          None, _DEFAULT)] for prop in props}
         return {prop: self._column(prop).get(node, []) for prop in props}
+
+    def values(self, node: str, prop: str) -> list[str]:
+        """Return the values of one property of one node (IRIs and literals as text), sorted."""
+        found = self.store.quads_for_pattern(ox.NamedNode(node), ox.NamedNode(prop), None, _DEFAULT)
+        return sorted(_text(quad.object) for quad in found)
+
+    def has(self, node: str, prop: str, value: str) -> bool:
+        """Return whether the node's ``prop`` is the IRI ``value``."""
+        found = self.store.quads_for_pattern(ox.NamedNode(node), ox.NamedNode(prop), ox.NamedNode(value), _DEFAULT)
+        return next(iter(found), None) is not None
+
+    def english_label(self, iri: str) -> str | None:
+        """Return the English label of one IRI, chosen as :meth:`english_labels` chooses."""
+        best: tuple[bool, str] | None = None
+        for quad in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDFS + "label"), None, _DEFAULT):
+            label = quad.object
+            if not isinstance(label, ox.Literal):
+                continue
+            language = (label.language or "").lower()
+            if language and language != "en" and not language.startswith("en-"):
+                continue
+            rank = (bool(language), label.value)
+            best = rank if best is None or rank < best else best
+        return best[1] if best else None
+
+    def document(self, iri: str) -> DocumentRecord:
+        """Return one document, without reading its text."""
+        def first(prop: str) -> str | None:
+            values = self.values(iri, prop)
+            return values[0] if values else None
+
+        kind = first(CEKG + "documentKind")
+        return DocumentRecord(
+            iri=iri, identifier=first(DCTERMS + "identifier") or compress(iri),
+            title=first(DCTERMS + "title") or compress(iri), kind=_member(DocumentKind, kind),
+            sha256=first(CEKG + "sha256"), media_type=first(DCTERMS + "format"), source=first(DCTERMS + "source"),
+            date=first(DCTERMS + "date"), retrieved=first(CEKG + "dateRetrieved"), rights=first(DCTERMS + "rights"))
 
     def _instances(self, cls: str) -> list[str]:
         found = self.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(cls), _DEFAULT)
