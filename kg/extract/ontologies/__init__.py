@@ -61,7 +61,10 @@ def default_cache() -> Path:
 def _installed(source: Source) -> bool:
     import importlib.util
 
-    return importlib.util.find_spec(_MODULES[source]) is not None
+    try:
+        return importlib.util.find_spec(_MODULES[source]) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def load_index(cache: Path | None = None) -> IndexLoad:
