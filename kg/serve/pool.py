@@ -1,7 +1,8 @@
 """The worker processes that run queries: two lanes, time and memory limits, and a process killed is replaced.
 
-Queries go to the *quick* lane first. One that runs past :attr:`Limits.promote_after` moves to the *long* lane,
-whose workers are kept apart for such queries, by exchanging its worker with an idle one of that lane; the
+Queries go to the *quick* lane first. One that runs past :attr:`Limits.promote_after` (or past
+:attr:`Limits.promote_early` while others wait for the quick lane) moves to the *long* lane, whose workers are
+kept apart for such queries, by exchanging its worker with an idle one of that lane; the
 server remembers its text, and later runs of it wait for a long-lane worker from the start. So the quick lane
 always has its workers for the queries that answer at once, however many heavy ones are asked. A query that
 turns long while every long-lane worker is busy is stopped with a 503 that asks to retry: the retry then waits
@@ -54,6 +55,7 @@ class Limits:
         workers: worker processes of the quick lane.
         heavy_workers: worker processes of the long lane (0: no lanes, a long query keeps its worker).
         promote_after: seconds after which a query counts as long.
+        promote_early: seconds after which a query counts as long if others wait for its lane meanwhile.
         queue: requests that may wait for a worker at once; past that, 503 at once.
     """
 
@@ -63,6 +65,7 @@ class Limits:
     workers: int = 2
     heavy_workers: int = 1
     promote_after: float = 0.5
+    promote_early: float = 0.1
     queue: int = 32
 
 
@@ -138,6 +141,7 @@ class Pool:
         self._changed = threading.Condition()
         self._idle: dict[Lane, list[_Worker]] = {Lane.QUICK: [], Lane.LONG: []}
         self._all: set[_Worker] = set()
+        self._waiting = {Lane.QUICK: 0, Lane.LONG: 0}
         self._long: OrderedDict[Job, None] = OrderedDict()
         self._closed = False
         for lane, count in ((Lane.QUICK, limits.workers), (Lane.LONG, limits.heavy_workers)):
@@ -200,10 +204,25 @@ class Pool:
 
     def _take(self, lane: Lane) -> _Worker | None:
         with self._changed:
-            self._changed.wait_for(lambda: self._closed or bool(self._idle[lane]), self.limits.timeout)
+            self._waiting[lane] += 1
+            try:
+                self._changed.wait_for(lambda: self._closed or bool(self._idle[lane]), self.limits.timeout)
+            finally:
+                self._waiting[lane] -= 1
             if self._closed or not self._idle[lane]:
                 return None
             return self._idle[lane].pop()
+
+    def _turns_long(self, elapsed: float) -> bool:
+        """Whether a query of the quick lane that has run ``elapsed`` seconds should leave it.
+
+        Past :attr:`Limits.promote_after` always; past :attr:`Limits.promote_early` when queries wait for the
+        quick lane and a long-lane worker is idle to take the query's place (nothing is stopped then).
+        """
+        limits = self.limits
+        if not limits.heavy_workers or elapsed <= limits.promote_early:
+            return False
+        return elapsed > limits.promote_after or bool(self._waiting[Lane.QUICK] and self._idle[Lane.LONG])
 
     def _wait(self, running: _Worker, lane: Lane, job: Job) -> Answer | Failure:
         """Wait for the worker's answer, stopping it at the time or memory limit; give the worker back."""
@@ -222,9 +241,10 @@ class Pool:
                 self._replace(running, lane)
                 return Failure(503, f"the query went past the memory limit of {limits.memory >> 20} MB and was "
                                     f"stopped: narrow it, add a LIMIT, or raise {Option.MEMORY}")
-            if lane is Lane.QUICK and limits.heavy_workers and elapsed > limits.promote_after:
-                lane = self._promote(job)
-                if lane is Lane.QUICK:
+            if lane is Lane.QUICK and self._turns_long(elapsed):
+                late = elapsed > limits.promote_after
+                lane = self._promote(job, late=late)
+                if lane is Lane.QUICK and late:
                     self._replace(running, lane)
                     return Failure(503, f"the query runs long and the {limits.heavy_workers} worker(s) kept for "
                                         "long queries are busy: retry in a moment, it will then wait for one (or "
@@ -242,9 +262,14 @@ class Pool:
         self._add(lane, running)
         return reply  # type: ignore[no-any-return]
 
-    def _promote(self, job: Job) -> Lane:
-        """Move a running query to the long lane, if one of its workers is idle; return the lane it is in."""
+    def _promote(self, job: Job, *, late: bool) -> Lane:
+        """Move a running query to the long lane, if one of its workers is idle; return the lane it is in.
+
+        A query moved, or one past :attr:`Limits.promote_after` (``late``), is remembered as long.
+        """
         with self._changed:
+            if not self._idle[Lane.LONG] and not late:
+                return Lane.QUICK
             self._long[job] = None
             self._long.move_to_end(job)
             while len(self._long) > _REMEMBERED:
