@@ -46,6 +46,7 @@ class Env(StrEnum):
     ENDPOINT_PASSWORD = "KG_ENDPOINT_PASSWORD"
     OXIGRAPH_PORT = "KG_OXIGRAPH_PORT"
     OXIGRAPH_DATA = "KG_OXIGRAPH_DATA"
+    SIGN_PASSPHRASE = "KG_SIGN_PASSPHRASE"
 
 
 def _get(variable: Env) -> str | None:
