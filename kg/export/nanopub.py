@@ -24,11 +24,11 @@ import pyoxigraph as ox
 
 from ..errors import UsageError
 from ..vocab import PREFIXES
-from . import ExportFormat, Progress, no_progress
+from . import ExportFormat, ExportResult, Progress, View, check_request, check_target, no_progress
 from .sign import SigningKey
 from .trusty import PLACEHOLDER, Literal, NamedNode, Quad, Term, artifact_code, normal_form, replace_code
 
-__all__ = ["Nanopub", "nanopubs", "split_names", "write_nanopubs"]
+__all__ = ["Nanopub", "NanopubResult", "export_nanopubs", "nanopubs", "split_names", "write_nanopubs"]
 
 _NP = "http://www.nanopub.org/nschema#"
 _NPX = "http://purl.org/nanopub/x/"
@@ -266,3 +266,62 @@ def write_nanopubs(store: ox.Store, fmt: ExportFormat, out: IO[bytes] | Path, *,
 
     ox.serialize(all_quads(), out, format=rdf_format, prefixes=PREFIXES)
     return len(counted), sum(counted)
+
+
+@dataclass(frozen=True)
+class NanopubResult(ExportResult):
+    """What a nanopublication export wrote.
+
+    Attributes:
+        nanopubs: the number of nanopublications written.
+        trusty: whether they have trusty URIs.
+        signed: whether they are signed.
+        split: whether each is in a file of its own (``files`` then names them).
+    """
+
+    nanopubs: int = 0
+    trusty: bool = False
+    signed: bool = False
+    split: bool = False
+
+
+def export_nanopubs(store: ox.Store, fmt: ExportFormat, out: Path | IO[bytes], *, split: bool = False,
+                    trusty: bool = False, key: SigningKey | None = None,
+                    progress: Progress | None = None) -> NanopubResult:
+    """Export the nanopublications to a file or stream, or one file each into a folder, written whole or not at all.
+
+    Args:
+        store: the store.
+        fmt: TriG or N-Quads.
+        out: the file (or stream) to write; with *split*, the folder, which is replaced only if it holds nothing
+            but files of a previous split export.
+        split: one file per nanopublication, ``KEY.trig`` or ``KEY.nq``.
+        trusty: trusty URIs and the publication info publishing servers ask for.
+        key: sign each nanopublication (implies *trusty*).
+        progress: wraps the stream of nanopublications.
+
+    Raises:
+        UsageError: the format has no named graphs; the output cannot be written; a nanopublication lacks what
+            publishing needs. Nothing was written, and any previous output is unchanged.
+    """
+    from ..files import atomic_folder, atomic_output
+
+    check_request(fmt, View.NANOPUB)
+    trusty = trusty or key is not None
+    if split:
+        if not isinstance(out, Path):
+            raise UsageError("one file per nanopublication needs a folder to write them into, not a stream")
+        target = check_target(out, folder=True, names=split_names(out.expanduser().resolve()))
+        with atomic_folder(target) as staging:
+            count, quads = write_nanopubs(store, fmt, staging, trusty=trusty, key=key, progress=progress)
+            files = tuple(split_names(staging))
+    elif isinstance(out, Path):
+        target = check_target(out, folder=False)
+        with atomic_output(target) as handle:
+            count, quads = write_nanopubs(store, fmt, handle, trusty=trusty, key=key, progress=progress)
+        files = (target.name,)
+    else:
+        count, quads = write_nanopubs(store, fmt, out, trusty=trusty, key=key, progress=progress)
+        files = ("-",)
+    return NanopubResult(fmt, files, quads=quads, nanopubs=count, trusty=trusty, signed=key is not None,
+                         split=split)

@@ -60,8 +60,13 @@ class SigningKey:
         return key
 
 
-def load_key(path: Path, passphrase: bytes | None = None) -> SigningKey:
+def load_key(path: Path, passphrase: bytes | None = None, *, how: str = "give its passphrase") -> SigningKey:
     """Read an RSA private key from a PEM file (PKCS#8 or PKCS#1), decrypting it with *passphrase* if it is encrypted.
+
+    Args:
+        path: the PEM file.
+        passphrase: the passphrase of an encrypted key.
+        how: how the caller gives a passphrase, for the message when an encrypted key has none.
 
     Raises:
         UsageError: the file is missing or unreadable, is not a PEM private key, is encrypted and no passphrase
@@ -83,8 +88,8 @@ def load_key(path: Path, passphrase: bytes | None = None) -> SigningKey:
         key = serialization.load_pem_private_key(data, password=passphrase)
     except TypeError:
         if passphrase is None:
-            raise UsageError(f"signing key {path} is encrypted and no passphrase was given: give its passphrase "
-                             "(see docs/exporting.md), or decrypt it with openssl pkey -in KEY -out PLAIN") from None
+            raise UsageError(f"signing key {path} is encrypted and no passphrase was given: {how}, or decrypt it "
+                             "(openssl pkey -in KEY -out PLAIN)") from None
         raise UsageError(f"signing key {path} is not encrypted, but a passphrase was given: give none") from None
     except ValueError as err:
         if passphrase is not None and "password" in str(err).lower():
