@@ -233,18 +233,21 @@ class Pool:
             if not running.process.is_alive():
                 break
             if elapsed > limits.timeout:
+                self._learn(job, elapsed)
                 self._replace(running, lane)
                 return Failure(503, f"the query ran past the time limit of {limits.timeout:g} s and was stopped: "
                                     f"raise {Option.TIMEOUT}, add a LIMIT, or narrow it with parameters")
             resident = running.resident()
             if resident is not None and resident > limits.memory:
+                self._learn(job, elapsed)
                 self._replace(running, lane)
                 return Failure(503, f"the query went past the memory limit of {limits.memory >> 20} MB and was "
                                     f"stopped: narrow it, add a LIMIT, or raise {Option.MEMORY}")
             if lane is Lane.QUICK and self._turns_long(elapsed):
-                late = elapsed > limits.promote_after
-                lane = self._promote(job, late=late)
-                if lane is Lane.QUICK and late:
+                if self._promote():
+                    lane = Lane.LONG
+                elif elapsed > limits.promote_after:
+                    self._learn(job, elapsed)
                     self._replace(running, lane)
                     return Failure(503, f"the query runs long and the {limits.heavy_workers} worker(s) kept for "
                                         "long queries are busy: retry in a moment, it will then wait for one (or "
@@ -256,29 +259,32 @@ class Pool:
             self._replace(running, lane)
             how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
             return Failure(500, f"the query's worker process stopped ({how}); the server started another")
-        if lane is Lane.LONG and time.monotonic() - started < limits.promote_after:
-            with self._changed:
-                self._long.pop(job, None)  # quick after all (the store changed, or it was busy then)
+        self._learn(job, time.monotonic() - started)
         self._add(lane, running)
         return reply  # type: ignore[no-any-return]
 
-    def _promote(self, job: Job, *, late: bool) -> Lane:
-        """Move a running query to the long lane, if one of its workers is idle; return the lane it is in.
+    def _promote(self) -> bool:
+        """Give a running query's quick-lane place to an idle long-lane worker; say whether there was one."""
+        with self._changed:
+            if not self._idle[Lane.LONG]:
+                return False
+            self._idle[Lane.QUICK].append(self._idle[Lane.LONG].pop())
+            self._changed.notify_all()
+            return True
 
-        A query moved, or one past :attr:`Limits.promote_after` (``late``), is remembered as long.
+    def _learn(self, job: Job, elapsed: float) -> None:
+        """Remember a query as long if it ran past :attr:`Limits.promote_after`, else forget it.
+
+        Only what a query did counts: one moved early, while others waited, is not remembered for that.
         """
         with self._changed:
-            if not self._idle[Lane.LONG] and not late:
-                return Lane.QUICK
+            if elapsed <= self.limits.promote_after:
+                self._long.pop(job, None)
+                return
             self._long[job] = None
             self._long.move_to_end(job)
             while len(self._long) > _REMEMBERED:
                 self._long.popitem(last=False)
-            if not self._idle[Lane.LONG]:
-                return Lane.QUICK
-            self._idle[Lane.QUICK].append(self._idle[Lane.LONG].pop())
-            self._changed.notify_all()
-            return Lane.LONG
 
     def close(self) -> None:
         """Stop every worker; the calls of :meth:`run` still waiting end with a failure."""
