@@ -9,7 +9,7 @@ the same key and nanopublication always give the same signature, so a signed exp
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,41 +23,24 @@ __all__ = ["SigningKey", "load_key"]
 
 @dataclass(frozen=True)
 class SigningKey:
-    """An RSA private key read from a PEM file.
+    """An RSA private key read from a PEM file, loaded once (loading checks the key, which takes a while).
 
     Attributes:
         path: the file it was read from.
-        pem: the key, as PKCS#8 PEM without encryption (kept only in memory).
+        public_key: the public key as nanopublications hold it: Base64 of its DER ``SubjectPublicKeyInfo``.
     """
 
     path: Path
-    pem: bytes
-
-    @property
-    def public_key(self) -> str:
-        """Return the public key as nanopublications hold it: Base64 of its DER ``SubjectPublicKeyInfo``."""
-        from cryptography.hazmat.primitives import serialization
-
-        der = self._private().public_key().public_bytes(serialization.Encoding.DER,
-                                                        serialization.PublicFormat.SubjectPublicKeyInfo)
-        return base64.b64encode(der).decode("ascii")
+    public_key: str
+    _private: RSAPrivateKey = field(repr=False, compare=False)
 
     def sign(self, text: str) -> str:
         """Return the Base64 RSA PKCS#1 v1.5 SHA-256 signature of *text* (UTF-8)."""
         from cryptography.hazmat.primitives import hashes
         from cryptography.hazmat.primitives.asymmetric import padding
 
-        signature = self._private().sign(text.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())
+        signature = self._private.sign(text.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())
         return base64.b64encode(signature).decode("ascii")
-
-    def _private(self) -> RSAPrivateKey:
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric import rsa
-
-        key = serialization.load_pem_private_key(self.pem, password=None)
-        if not isinstance(key, rsa.RSAPrivateKey):
-            raise TypeError(f"{self.path} holds no RSA key")
-        return key
 
 
 def load_key(path: Path, passphrase: bytes | None = None, *, how: str = "give its passphrase") -> SigningKey:
@@ -103,9 +86,8 @@ def load_key(path: Path, passphrase: bytes | None = None, *, how: str = "give it
     if not isinstance(key, rsa.RSAPrivateKey):
         raise UsageError(f"signing key {path} is not an RSA key (it is {_kind(key)}): nanopublications "
                          "are signed with RSA; give an RSA private key")
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
-    return SigningKey(path=path, pem=pem)
+    der = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return SigningKey(path=path, public_key=base64.b64encode(der).decode("ascii"), _private=key)
 
 
 def _kind(key: object) -> str:
