@@ -224,10 +224,13 @@ def split_names(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if _SPLIT_FILE.fullmatch(p.name)) if folder.is_dir() else []
 
 
-def _prefixes(nanopub: Nanopub | None) -> dict[str, str]:
-    if nanopub is None or nanopub.iri.endswith(nanopub.key):
-        return PREFIXES
-    return {**PREFIXES, "this": nanopub.iri, "sub": nanopub.iri + "#"}
+def _prefixes(nanopub: Nanopub | None, *, trusty: bool) -> dict[str, str]:
+    """Return the prefixes of a TriG file: the project's, ``pav:`` for trusty ones, ``this:`` and ``sub:`` for one
+    trusty nanopublication."""
+    prefixes = {**PREFIXES, "pav": _PAV} if trusty else PREFIXES
+    if nanopub is None or not trusty:
+        return prefixes
+    return {**prefixes, "this": nanopub.iri, "sub": nanopub.iri + "#"}
 
 
 def write_nanopubs(store: ox.Store, fmt: ExportFormat, out: IO[bytes] | Path, *, trusty: bool = False,
@@ -250,11 +253,12 @@ def write_nanopubs(store: ox.Store, fmt: ExportFormat, out: IO[bytes] | Path, *,
     if fmt not in _EXTENSIONS or rdf_format is None:
         raise ValueError(f"nanopublications are written as TriG or N-Quads, not {fmt}")
     count = quads = 0
+    trusty = trusty or key is not None
     stream = nanopubs(store, trusty=trusty, key=key, progress=progress)
     if isinstance(out, Path):
         for nanopub in stream:
             with (out / f"{nanopub.key}.{_EXTENSIONS[fmt]}").open("wb") as handle:
-                ox.serialize(nanopub.quads, handle, format=rdf_format, prefixes=_prefixes(nanopub))
+                ox.serialize(nanopub.quads, handle, format=rdf_format, prefixes=_prefixes(nanopub, trusty=trusty))
             count, quads = count + 1, quads + len(nanopub.quads)
         return count, quads
     counted: list[int] = []
@@ -264,7 +268,7 @@ def write_nanopubs(store: ox.Store, fmt: ExportFormat, out: IO[bytes] | Path, *,
             counted.append(len(nanopub.quads))
             yield from nanopub.quads
 
-    ox.serialize(all_quads(), out, format=rdf_format, prefixes=PREFIXES)
+    ox.serialize(all_quads(), out, format=rdf_format, prefixes=_prefixes(None, trusty=trusty))
     return len(counted), sum(counted)
 
 
