@@ -227,11 +227,14 @@ class Pool:
     def _wait(self, running: _Worker, lane: Lane, job: Job) -> Answer | Failure:
         """Wait for the worker's answer, stopping it at the time or memory limit; give the worker back."""
         limits = self.limits
-        started = time.monotonic()
+        started, remembered = time.monotonic(), False
         while not running.conn.poll(_POLL):
             elapsed = time.monotonic() - started
             if not running.process.is_alive():
                 break
+            if not remembered and elapsed > limits.promote_after:
+                self._learn(job, elapsed)  # at once: the same query asked again meanwhile waits in the long lane
+                remembered = True
             if elapsed > limits.timeout:
                 self._learn(job, elapsed)
                 self._replace(running, lane)
