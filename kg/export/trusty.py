@@ -13,8 +13,13 @@ The normal form of a set of quads, one entry per distinct quad, in order:
   ``@lang VALUE`` with the language tag in lower case, where a backslash in the value is doubled and a line break
   written ``\\n``;
 - quads are sorted by graph, then subject, then predicate (IRIs compared as their normal forms, byte by byte in
-  UTF-8), then object: IRIs before literals, IRIs by their normal form, literals by value, then datatype, then
-  language.
+  UTF-8), then object: IRIs before literals, IRIs by their normal form, literals by value, then datatype (a
+  language-tagged literal first), then language.
+
+That order is trustyuri-java's, as nanopub-py ports it. The nanopub Rust toolkit orders the literal objects of one
+subject and predicate by datatype before value (typed before language-tagged), so the two differ only where one
+subject and predicate of a graph have literals of several datatypes or languages, which no nanopublication of this
+project has (docs/exporting.md).
 
 Blank nodes have no normal form: a nanopublication of this project has none (its nodes are IRIs derived from
 content), and one that had would be refused.
