@@ -137,7 +137,7 @@ def answer(store: ox.Store, job: Job, limit: int) -> Answer | Failure:
     except SyntaxError as err:
         return Failure(400, syntax_error(err, "the query", job.text).template)
     except _TooLarge:
-        return Failure(503, f"the answer is over the limit of {limit / 1e6:g} MB: add a LIMIT, ask for fewer "
+        return Failure(503, f"the answer is over the limit of {limit >> 20} MB: add a LIMIT, ask for fewer "
                             f"columns, or raise {Option.MAX_ANSWER}")
     except KGError as err:
         return Failure(400, err.template)
