@@ -234,3 +234,12 @@ def test_values_open_the_subquery_that_is_the_whole_where_group() -> None:
     assert with_values(renamed, drug).startswith("SELECT ?d WHERE { VALUES (?d) ")
     beside = "SELECT ?d ?n WHERE { { SELECT ?d (COUNT(?c) AS ?n) WHERE { ?c ?p ?d } GROUP BY ?d } ?d ?q ?n }"
     assert with_values(beside, drug).startswith("SELECT ?d ?n WHERE { VALUES (?d) ")
+
+
+def test_a_query_failing_in_its_time_limited_thread_is_one_line(built_store: Path) -> None:
+    # The failure is raised in the thread that runs the query; what the query made must be dropped there, or
+    # Oxigraph reports it as dropped on another thread, after the message.
+    run = _kg("query", "--store", str(built_store), "--timeout", "30", "-e",
+              "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }")
+    assert run.returncode == 2
+    assert run.stderr == "Error: The port 1 is not allowed for HTTP(S) because it is dedicated to an other use\n"

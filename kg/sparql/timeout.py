@@ -36,7 +36,9 @@ def with_timeout(call: Callable[[], T], timeout: float | None, name: str) -> T:
         try:
             outcome["value"] = call()
         except BaseException as err:  # handed back to the caller's thread
-            outcome["error"] = err
+            # without its traceback, whose frames hold what the call made (Oxigraph's solutions among them):
+            # those must be dropped here, in the thread that made them, never in the caller's
+            outcome["error"] = err.with_traceback(None)
 
     worker = threading.Thread(target=target, name=f"query {name}", daemon=True)
     worker.start()
