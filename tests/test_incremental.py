@@ -11,6 +11,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -384,3 +386,54 @@ def test_several_changes_in_a_row_stay_equal_to_full_builds(
     assert err[0] == ("incremental build: 1 document changed (appeal-second-capture), "
                       f"1 document removed ({LABEL})")
     _assert_same_as_full_build(capsys, data_copy, built)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic data folder of 4,000 claims (about 1.6 MB of claims files)."""
+    out = tmp_path_factory.mktemp("synthetic") / "data"
+    done = subprocess.run([sys.executable, "-m", "bench.synth", "--claims", "4000", "--seed", "3", "--out", str(out)],
+                          capture_output=True, text=True, timeout=300, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def _first_documents(data: Path, target: Path, count: int) -> list[str]:
+    """Copy *data* to *target* with only its first *count* documents; return the names of the others."""
+    shutil.copytree(data, target)
+    documents = sorted(path.name for path in (target / "documents").iterdir())
+    for name in documents[count:]:
+        shutil.rmtree(target / "documents" / name)
+        (target / "claims" / f"{name}.yaml").unlink()
+    return documents[count:]
+
+
+def _claims_bytes(data: Path, names: list[str]) -> int:
+    return sum((data / "claims" / f"{name}.yaml").stat().st_size for name in names)
+
+
+@pytest.mark.parametrize(("kept", "large"), [(30, True), (120, False)], ids=["most added", "a few added"])
+def test_a_large_change_is_built_in_full(tmp_path: Path, synthetic: Path, kept: int, large: bool,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "data"
+    added = _first_documents(synthetic, data, kept)
+    store = tmp_path / "store"
+    code, err = _build(capsys, data, store)
+    assert code == 0, err
+    before = _claims_bytes(data, sorted(path.stem for path in (data / "claims").glob("*.yaml")))
+    for name in added:
+        shutil.copytree(synthetic / "documents" / name, data / "documents" / name)
+        shutil.copy(synthetic / "claims" / f"{name}.yaml", data / "claims" / f"{name}.yaml")
+
+    code, err = _build(capsys, data, store)
+
+    assert code == 0, err
+    touched = _claims_bytes(data, added)
+    assert (touched >= 1_000_000 and touched > 0.5 * before) is large
+    if large:
+        assert err[0] == (f"full build: a large change (the claims files to take out and put in weigh "
+                          f"{touched / before:.0%} of the previous build's, over 50%), which a full build makes "
+                          "faster")
+    else:
+        assert err[0].startswith(f"incremental build: {len(added)} documents added ("), err
+    _assert_same_as_full_build(capsys, data, store)

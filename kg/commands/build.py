@@ -22,11 +22,12 @@ def build(data_dir: Path, store_dir: Path, include_proposed: bool, full: bool) -
     """Build the store from the data folder: both views of every claim.
 
     Only what changed since the last build is rebuilt: the documents whose text, metadata or claims changed,
-    were added or were removed. A change to the entities, the ontology or --include-proposed, or to a claim
-    that another document links to, rebuilds everything; the first line printed says which kind of build ran
-    and why. Either way the store is the same as a full build makes, and a failed, interrupted or killed build
-    leaves the previous store as it was (what a killed build left beside it is removed by the next build). One
-    build at a time writes a store: another one started meanwhile stops at once, saying so.
+    were added or were removed. A change to the entities, the ontology or --include-proposed, to a claim that
+    another document links to, or to a large share of the claims, rebuilds everything; the first line printed
+    says which kind of build ran and why. Either way the store is the same as a full build makes, and a
+    failed, interrupted or killed build leaves the previous store as it was (what a killed build left beside it
+    is removed by the next build). One build at a time writes a store: another one started meanwhile stops at
+    once, saying so.
 
     \b
     Examples:

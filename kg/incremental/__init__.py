@@ -9,8 +9,8 @@ other documents (direct edges, curators). The next build compares the data folde
 * only some documents changed, were added or were removed: their quads are taken out of a copy of the store and
   their new quads put in, and the copy replaces the store once complete;
 * something every document depends on changed (ontology, entities, the version of the package or of Oxigraph,
-  ``--include-proposed``), or a claim that another document links to changed its IRI or went away: a full build,
-  which says why.
+  ``--include-proposed``), a claim that another document links to changed its IRI or went away, or the change
+  is large (:data:`LARGE_CHANGE`), which a full build makes faster: a full build, which says why.
 
 Either way the store ends exactly as a full build of the same data leaves it, and a build that fails leaves the
 previous store as it was. Data problems are always reported by loading the whole data folder, so that they read
@@ -230,6 +230,7 @@ def _incremental(data_dir: Path, store_dir: Path, manifest: Mapping[str, Any], g
         documents, claims = counts(old)
         return BuildResult(BuildKind.UP_TO_DATE, documents=documents, entities=entity_count, claims=claims,
                            quads=quads)
+    _check_size(old, files, changed, added, removed)
     try:
         change = _plan(data_dir, old, files, changed + added, removed, globals_.include_proposed)
     except DataError:
@@ -251,6 +252,34 @@ def _incremental(data_dir: Path, store_dir: Path, manifest: Mapping[str, Any], g
     documents, claims = counts(units)
     return BuildResult(BuildKind.INCREMENTAL, changed=changed, added=added, removed=removed, documents=documents,
                        entities=entity_count, claims=claims, quads=counted[0])
+
+
+#: A change whose claims files (those to take out and those to put in) weigh more than this share of the previous
+#: build's is built in full. Measured on a synthetic store of 20,000 claims, a change touching half of it took
+#: about the memory of a full build (768 MB against 855 MB for documents added, 787 against 765 MB for documents
+#: changed) and a change touching all of it as long (79 s against 78 s) with 45% more memory (1.1 GB).
+LARGE_CHANGE = 0.5
+#: ... when they weigh at least this many bytes (about 2,500 claims): below that either kind takes seconds.
+LARGE_CHANGE_BYTES = 1_000_000
+
+
+def _check_size(old: Mapping[str, Unit], files: Mapping[str, list[Fingerprint | None]], changed: tuple[str, ...],
+                added: tuple[str, ...], removed: tuple[str, ...]) -> None:
+    """Raise :class:`FullBuildNeeded` when the change is too large for an incremental build to be the faster.
+
+    What a change costs is measured by the bytes of the claims files to take out (changed and removed documents)
+    and to put in (changed and added ones), against those of the previous build.
+    """
+    def size(found: Fingerprint | None) -> int:
+        return int(found[0]) if found else 0
+
+    before = sum(size(unit.files[2]) for unit in old.values())
+    touched = (sum(size(old[name].files[2]) for name in (*changed, *removed))
+               + sum(size(files[name][2]) for name in (*changed, *added)))
+    if touched >= LARGE_CHANGE_BYTES and touched > LARGE_CHANGE * before:
+        raise FullBuildNeeded(f"a large change (the claims files to take out and put in weigh "
+                              f"{touched / max(before, 1):.0%} of the previous build's, over {LARGE_CHANGE:.0%}), "
+                              "which a full build makes faster")
 
 
 def _plan(data_dir: Path, old: Mapping[str, Unit], files: Mapping[str, list[Fingerprint | None]],
