@@ -243,3 +243,13 @@ def test_a_query_failing_in_its_time_limited_thread_is_one_line(built_store: Pat
               "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }")
     assert run.returncode == 2
     assert run.stderr == "Error: The port 1 is not allowed for HTTP(S) because it is dedicated to an other use\n"
+
+
+def test_an_rdflib_engine_failure_is_one_line_and_exit_2(built_store: Path, capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    query = "SELECT (SUM(?o) AS ?t) WHERE { ?s <http://purl.org/dc/terms/identifier> ?o }"
+    assert main(["query", "--store", str(built_store), "--backend", "rdflib", "-e", query]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Error: rdflib's SPARQL engine could not run the -e query: ")
+    assert err.endswith("does not have a numeric datatype! (the default engine, Oxigraph, may run it)\n")
+    assert err.count("\n") == 1

@@ -124,15 +124,22 @@ class RdflibBackend:
         """Run a query; parameters go in as rdflib ``initBindings``.
 
         Raises:
-            QueryError: bad syntax.
+            QueryError: bad syntax, or rdflib's engine failed on the query (one line, never its traceback).
         """
         try:
             answer = self.dataset.query(text, initBindings={k: to_rdflib(v) for k, v in bindings.items()})
-        except Exception as err:  # rdflib raises pyparsing errors, which have no common base of ours
+            return self._result(answer, limit=limit, name=name)  # rdflib evaluates as the rows are read
+        except Exception as err:  # rdflib raises pyparsing errors and its own, which have no common base of ours
             if type(err).__name__ in ("ParseException", "ParseSyntaxException"):
                 raise QueryError(f"syntax error in {name} at line {getattr(err, 'lineno', '?')}, column "
                                  f"{getattr(err, 'col', '?')}: {getattr(err, 'msg', err)}") from None
+            if type(err).__module__.startswith(("rdflib", "pyparsing")):
+                raise QueryError(f"rdflib's SPARQL engine could not run {name}: {err} (the default engine, "
+                                 "Oxigraph, may run it)") from None
             raise
+
+    @staticmethod
+    def _result(answer: Any, *, limit: int | None, name: str) -> QueryResult:
         if answer.type == "ASK":
             return QueryResult.from_boolean(bool(answer.askAnswer), name=name)
         if answer.type == "SELECT":
