@@ -287,3 +287,22 @@ def test_a_split_folder_holding_other_files_is_refused(built_store: Path, tmp_pa
     assert capsys.readouterr().err == (f"Error: cannot write {out}: the folder exists and holds other files "
                                        "(notes.txt); give a new or empty folder\n")
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+def test_a_nanopublication_without_a_curation_date_cannot_be_made_trusty(data_copy: Path, tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    claims = data_copy / "claims" / "fda-label-ketamine-injection.yaml"
+    text = claims.read_text()
+    assert "  date: 2026-11-24\n" in text
+    claims.write_text(text.replace("  date: 2026-11-24\n", "", 1))
+    store = tmp_path / "store"
+    assert main(["build", "--data", str(data_copy), "--store", str(store)]) == 0
+    capsys.readouterr()
+    out = tmp_path / "np"
+    assert _run(store, "--format", "trig", "--view", "nanopub", "--trusty", "--split", str(out)) == 2
+    error = capsys.readouterr().err
+    assert re.fullmatch(rf"Error: nanopublication {re.escape(NP)}[0-9a-f]{{16}} has no creation date, which "
+                        r"publishing needs: give the curation of its claims file a date \(curation: date: "
+                        r"YYYY-MM-DD\) and rebuild\n", error), error
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "store"]

@@ -36,6 +36,7 @@ _DCT = "http://purl.org/dc/terms/"
 _PAV = "http://purl.org/pav/"
 _PROV = "http://www.w3.org/ns/prov#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ORCID = re.compile(r"https://orcid\.org/\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
 #: The files a split export writes (and may replace): one per nanopublication, named by its claim's key.
 _SPLIT_FILE = re.compile(r"[0-9a-f]{16}\.(?:trig|nq)")
@@ -159,7 +160,13 @@ def _pubinfo(quads: list[Quad], np: str, store_np: str, context: _Context) -> tu
         raise UsageError(f"nanopublication {store_np} has no creation date, which publishing needs: give the "
                          "curation of its claims file a date (curation: date: YYYY-MM-DD) and rebuild")
     date = created[0].object
-    when = date if date.datatype == f"{_XSD}dateTime" else Literal(f"{date.value}T00:00:00Z", f"{_XSD}dateTime")
+    if date.datatype == f"{_XSD}dateTime":
+        when = date
+    elif date.datatype == f"{_XSD}date" and _DATE.fullmatch(date.value):
+        when = Literal(f"{date.value}T00:00:00Z", f"{_XSD}dateTime")
+    else:
+        raise UsageError(f"nanopublication {store_np} was created {date.value!r}, which is not a date "
+                         "(YYYY-MM-DD): correct the curation date of its claims file and rebuild")
     agents = sorted(q.object.value for q in quads if q.graph == pubinfo and q.subject == this
                     and q.predicate.value == f"{_PROV}wasAttributedTo" and isinstance(q.object, NamedNode))
     if not agents:
