@@ -77,7 +77,7 @@ def test_ask_and_construct(built_store: Path, capsys: pytest.CaptureFixture[str]
 
 
 @pytest.mark.parametrize(("query", "fmt", "form", "fitting"), [
-    ("prevalence", "turtle", "a SELECT", "table, csv, tsv, json"),
+    ("prevalence", "turtle", "a SELECT", "table, csv, tsv, json, xml"),
     ("entity-graph", "csv", "a CONSTRUCT", "turtle, ntriples, jsonld"),
 ])
 def test_a_format_that_does_not_fit_the_query_form_is_an_error(
@@ -253,3 +253,18 @@ def test_an_rdflib_engine_failure_is_one_line_and_exit_2(built_store: Path, caps
     assert err.startswith("Error: rdflib's SPARQL engine could not run the -e query: ")
     assert err.endswith("does not have a numeric datatype! (the default engine, Oxigraph, may run it)\n")
     assert err.count("\n") == 1
+
+
+def test_xml_output_is_sparql_results_xml_with_the_same_answers(built_store: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["query", "adverse-effects", "--store", str(built_store), "-p", "drug=CHEBI:6121",
+                 "--format", "xml"]) == 0
+    parsed = ox.parse_query_results(capsys.readouterr().out.encode("utf-8"), format=ox.QueryResultsFormat.XML)
+    variables = [v.value for v in parsed.variables]
+    from_xml = [[solution[v] for v in variables] for solution in parsed]
+    assert main(["query", "adverse-effects", "--store", str(built_store), "-p", "drug=CHEBI:6121",
+                 "--format", "json"]) == 0
+    parsed_json = ox.parse_query_results(capsys.readouterr().out.encode("utf-8"), format=ox.QueryResultsFormat.JSON)
+    assert [v.value for v in parsed_json.variables] == variables
+    assert from_xml == [[solution[v] for v in variables] for solution in parsed_json]
+    assert len(from_xml) == 9 and ox.Literal("elevated blood pressure") in [r[3] for r in from_xml]

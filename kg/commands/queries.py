@@ -83,8 +83,10 @@ def _run_library(library: Iterable[QueryInfo], limit: int, store_dir: Path) -> N
 @click.option("-e", "--expression", help="A SPARQL query given on the command line instead of a name or file.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a parameter: an IRI (<...> or CURIE such as CHEBI:6121) or a literal. Repeatable.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle", "ntriples", "jsonld"]),
-              help="table|csv|tsv|json (SPARQL JSON) for SELECT; turtle|ntriples|jsonld for CONSTRUCT/DESCRIBE.")
+@click.option("--format", "fmt",
+              type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld"]),
+              help="table|csv|tsv|json|xml (SPARQL JSON or XML results) for SELECT; turtle|ntriples|jsonld for "
+                   "CONSTRUCT/DESCRIBE.")
 @click.option("--limit", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Keep at most this many rows (or triples); a cut result says so on stderr.")
 @click.option("--timeout", type=click.FloatRange(min=0.01), default=60.0, show_default=True,

@@ -1,4 +1,4 @@
-"""Writing query results: table, CSV, TSV and SPARQL JSON for SELECT; RDF syntaxes for graphs; ASK as a word.
+"""Writing query results: table, CSV, TSV, SPARQL JSON and XML for SELECT; RDF syntaxes for graphs; ASK as a word.
 
 The formats themselves, and which of them fit which query form, are in :mod:`~kg.sparql.result`.
 """
@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
+from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -47,6 +49,8 @@ def _select(result: QueryResult, fmt: SelectFormat) -> str:
                     "results": {"bindings": [{v: to_json(t) for v, t in zip(variables, row, strict=True)
                                               if t is not None} for row in result.rows]}}
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if fmt is SelectFormat.XML:
+        return _xml(variables, result.rows)
     if fmt is SelectFormat.TSV:
         # SPARQL 1.1 TSV: header of ?variables, terms in their Turtle/N-Triples form.
         lines = ["\t".join(f"?{v}" for v in variables)]
@@ -59,6 +63,42 @@ def _select(result: QueryResult, fmt: SelectFormat) -> str:
         writer.writerows(["" if t is None else t.value for t in row] for row in result.rows)
         return out.getvalue()
     return _table(variables, [[short(t) for t in row] for row in result.rows])
+
+
+def _xml(variables: list[str], rows: Iterable[Iterable[ox.NamedNode | ox.BlankNode | ox.Literal | None]]) -> str:
+    """Return rows as SPARQL Query Results XML (https://www.w3.org/TR/rdf-sparql-XMLres/).
+
+    >>> print(_xml(["x"], [[ox.Literal("a < b", language="en")]]), end="")
+    <?xml version="1.0" encoding="UTF-8"?>
+    <sparql xmlns="http://www.w3.org/2005/sparql-results#">
+      <head>
+        <variable name="x"/>
+      </head>
+      <results>
+        <result><binding name="x"><literal xml:lang="en">a &lt; b</literal></binding></result>
+      </results>
+    </sparql>
+    """
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
+             "  <head>", *(f"    <variable name={quoteattr(v)}/>" for v in variables), "  </head>", "  <results>"]
+    for row in rows:
+        bindings = "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                           for v, t in zip(variables, row, strict=True) if t is not None)
+        lines.append(f"    <result>{bindings}</result>")
+    lines += ["  </results>", "</sparql>"]
+    return "\n".join(lines) + "\n"
+
+
+def _xml_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+    if term.datatype.value == PREFIXES["xsd"] + "string":
+        return f"<literal>{escape(term.value)}</literal>"
+    return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
 
 
 def _tsv_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:

@@ -1,7 +1,7 @@
 """What a query returned: its form, its rows, graph or answer, and the output formats that fit it.
 
->>> QueryForm.SELECT.formats
-(<SelectFormat.TABLE: 'table'>, <SelectFormat.CSV: 'csv'>, <SelectFormat.TSV: 'tsv'>, <SelectFormat.JSON: 'json'>)
+>>> [fmt.value for fmt in QueryForm.SELECT.formats]
+['table', 'csv', 'tsv', 'json', 'xml']
 >>> QueryForm.DESCRIBE.default_format
 <GraphFormat.TURTLE: 'turtle'>
 """
@@ -33,6 +33,7 @@ class SelectFormat(StrEnum):
     CSV = "csv"
     TSV = "tsv"
     JSON = "json"
+    XML = "xml"
 
 
 class GraphFormat(StrEnum):
