@@ -34,3 +34,11 @@ def test_the_readme_query_gives_the_printed_answer(store: ox.Store) -> None:
     readme = (DOCS.parent / "README.md").read_text()
     query, output = _EXAMPLE.search(readme).group("query", "output")  # type: ignore[union-attr]
     assert render(run(parse_query(query), OxigraphBackend(store)), "table").decode() == output
+
+
+def test_the_vocabulary_guide_counts_its_example_answers_right(store: ox.Store) -> None:
+    text = (DOCS / "vocabulary.md").read_text()
+    found = re.findall(r"```sparql\n(.*?)```\n\nOn the bundled corpus this returns (\d+) claims", text, re.DOTALL)
+    assert found, "docs/vocabulary.md shows a query with the number of claims it returns"
+    for query, count in found:
+        assert len(run(parse_query(query), OxigraphBackend(store)).rows) == int(count)

@@ -268,3 +268,19 @@ def test_xml_output_is_sparql_results_xml_with_the_same_answers(built_store: Pat
     assert [v.value for v in parsed_json.variables] == variables
     assert from_xml == [[solution[v] for v in variables] for solution in parsed_json]
     assert len(from_xml) == 9 and ox.Literal("elevated blood pressure") in [r[3] for r in from_xml]
+
+
+def test_a_table_says_when_it_cuts_values_and_wide_shows_them_whole(built_store: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    query = ("SELECT DISTINCT ?quote WHERE { ?s <http://www.w3.org/ns/oa#exact> ?quote "
+             "FILTER(STRSTARTS(?quote, 'A study conducted by the National Institute')) }")
+    whole = ("A study conducted by the National Institute of Mental Health suggests that ketamine infusion therapy "
+             "may significantly reduce the frequency and severity of chronic migraines.")
+    assert main(["query", "--store", str(built_store), "-e", query]) == 0
+    out, err = capsys.readouterr()
+    assert f" {whole[:59]}…\n" in out and whole not in out
+    assert err == ("Note: 1 value longer than 60 characters was cut with …: add --wide, or use --format csv or json "
+                   "for whole values\n")
+    assert main(["query", "--store", str(built_store), "-e", query, "--wide"]) == 0
+    out, err = capsys.readouterr()
+    assert f" {whole}\n" in out and err == ""

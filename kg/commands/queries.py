@@ -61,7 +61,7 @@ def queries(as_json: bool, names: bool, run_all: bool, limit: int, store_dir: Pa
 def _run_library(library: Iterable[QueryInfo], limit: int, store_dir: Path) -> None:
     """Run each query of *library* that has no required parameter on the store, and print its answer."""
     from ..sparql import OxigraphBackend, run
-    from ..sparql.formats import render
+    from ..sparql.formats import TABLE_WIDTH, cut_values, render
     from ..store import open_store
 
     with open_store(store_dir) as store:
@@ -75,6 +75,9 @@ def _run_library(library: Iterable[QueryInfo], limit: int, store_dir: Path) -> N
             sys.stdout.buffer.write(render(result, "table" if result.form == "SELECT" else "turtle"))
             if result.truncated:
                 click.echo(f"(first {limit} shown; `kg query {info.name}` for all)")
+            if result.form == "SELECT" and cut_values(result):
+                click.echo(f"(values over {TABLE_WIDTH} characters cut with …; `kg query {info.name} --wide` "
+                           "shows them whole)")
             click.echo()
 
 
@@ -87,6 +90,9 @@ def _run_library(library: Iterable[QueryInfo], limit: int, store_dir: Path) -> N
               type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld"]),
               help="table|csv|tsv|json|xml (SPARQL JSON or XML results) for SELECT; turtle|ntriples|jsonld for "
                    "CONSTRUCT/DESCRIBE.")
+@click.option("--wide", is_flag=True,
+              help="In a table, show whole values; by default a value over 60 characters is cut with … (a note "
+                   "on stderr says how many).")
 @click.option("--limit", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Keep at most this many rows (or triples); a cut result says so on stderr.")
 @click.option("--timeout", type=click.FloatRange(min=0.01), default=60.0, show_default=True,
@@ -101,8 +107,8 @@ def _run_library(library: Iterable[QueryInfo], limit: int, store_dir: Path) -> N
               help="Graph a remote query reads without GRAPH (default-graph-uri), e.g. the graph `kg push` filled "
               "on Virtuoso.")
 @store_option
-def query(query: str | None, expression: str | None, params: tuple[str, ...], fmt: str | None, limit: int,
-          timeout: float, backend: str, endpoint: str | None, auth: str, default_graph: str | None,
+def query(query: str | None, expression: str | None, params: tuple[str, ...], fmt: str | None, wide: bool,
+          limit: int, timeout: float, backend: str, endpoint: str | None, auth: str, default_graph: str | None,
           store_dir: Path) -> None:
     """Run a query of the library (by name), a .rq file, or -e 'SPARQL'.
 
@@ -119,7 +125,7 @@ def query(query: str | None, expression: str | None, params: tuple[str, ...], fm
                --default-graph https://w3id.org/cekg/graph/statements
     """
     from ..sparql import HttpAuth, OxigraphBackend, RdflibBackend, RemoteBackend, find_query, parse_query, run
-    from ..sparql.formats import render
+    from ..sparql.formats import TABLE_WIDTH, cut_values, render
     from ..store import open_store
 
     if (query is None) == (expression is None):
@@ -142,8 +148,13 @@ def query(query: str | None, expression: str | None, params: tuple[str, ...], fm
         with open_store(store_dir) as store:
             engine = OxigraphBackend(store) if backend == "oxigraph" else RdflibBackend.from_store(store)
             result = run(info, engine, values, limit=limit, timeout=timeout)
-    sys.stdout.buffer.write(render(result, fmt or ("table" if result.form == "SELECT" else "turtle")))
+    chosen = fmt or ("table" if result.form == "SELECT" else "turtle")
+    sys.stdout.buffer.write(render(result, chosen, wide=wide))
     sys.stdout.flush()
+    cut = cut_values(result) if chosen == "table" and not wide else 0
+    if cut:
+        err(f"Note: {cut:,} value{'s' if cut > 1 else ''} longer than {TABLE_WIDTH} characters "
+            f"{'were' if cut > 1 else 'was'} cut with …: add --wide, or use --format csv or json for whole values")
     if result.notice:
         err(f"Warning: {result.notice}")
     if result.truncated and not result.notice:

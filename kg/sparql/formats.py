@@ -17,16 +17,27 @@ from ..vocab import PREFIXES
 from .result import GraphFormat, QueryForm, QueryResult, SelectFormat
 from .terms import short, to_json
 
-__all__ = ["GraphFormat", "SelectFormat", "render"]
+__all__ = ["TABLE_WIDTH", "GraphFormat", "SelectFormat", "cut_values", "render"]
 
 
-def render(result: QueryResult, fmt: str | SelectFormat | GraphFormat | None = None) -> bytes:
+#: The widest a table cell is written; longer values are cut with "…" (see :func:`cut_values`).
+TABLE_WIDTH = 60
+
+
+def cut_values(result: QueryResult) -> int:
+    """Return how many values of a SELECT answer are longer than a table cell shows (:data:`TABLE_WIDTH`)."""
+    return sum(len(short(t).replace("\n", " ")) > TABLE_WIDTH for row in result.rows for t in row)
+
+
+def render(result: QueryResult, fmt: str | SelectFormat | GraphFormat | None = None, *, wide: bool = False
+           ) -> bytes:
     """Serialise a result in the named format (``table``, ``csv``, ``tsv``, ``json``, ``turtle``, ...).
 
     Args:
         result: what the query returned.
         fmt: the output format; ``None`` is the default of the result's form (a table, or Turtle for a graph).
             The answer of an ASK is written as the word ``true`` or ``false``, whatever the format.
+        wide: a table keeps whole values instead of cutting them at :data:`TABLE_WIDTH` characters.
 
     Raises:
         FormatError: the format does not fit the result's form (a graph as a table, rows as Turtle).
@@ -36,13 +47,13 @@ def render(result: QueryResult, fmt: str | SelectFormat | GraphFormat | None = N
     if form is QueryForm.ASK:
         return b"true\n" if result.boolean else b"false\n"
     if isinstance(chosen, SelectFormat):
-        return _select(result, chosen).encode("utf-8")
+        return _select(result, chosen, wide=wide).encode("utf-8")
     triples = sorted(result.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     prefixes = PREFIXES if chosen is not GraphFormat.NTRIPLES else None
     return ox.serialize(triples, format=chosen.rdf_format, prefixes=prefixes) or b""
 
 
-def _select(result: QueryResult, fmt: SelectFormat) -> str:
+def _select(result: QueryResult, fmt: SelectFormat, *, wide: bool = False) -> str:
     variables = result.variables
     if fmt is SelectFormat.JSON:
         document = {"head": {"vars": variables},
@@ -62,7 +73,7 @@ def _select(result: QueryResult, fmt: SelectFormat) -> str:
         writer.writerow(variables)
         writer.writerows(["" if t is None else t.value for t in row] for row in result.rows)
         return out.getvalue()
-    return _table(variables, [[short(t) for t in row] for row in result.rows])
+    return _table(variables, [[short(t) for t in row] for row in result.rows], width=None if wide else TABLE_WIDTH)
 
 
 def _xml(variables: list[str], rows: Iterable[Iterable[ox.NamedNode | ox.BlankNode | ox.Literal | None]]) -> str:
@@ -105,8 +116,9 @@ def _tsv_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     return str(term).replace("\t", "\\t").replace("\n", "\\n")
 
 
-def _table(variables: list[str], rows: list[list[str]], *, width: int = 60) -> str:
-    cells = [[value if len(value) <= width else value[: width - 1] + "…" for value in row] for row in rows]
+def _table(variables: list[str], rows: list[list[str]], *, width: int | None = TABLE_WIDTH) -> str:
+    cells = [[value if width is None or len(value) <= width else value[: width - 1] + "…" for value in row]
+             for row in rows]
     cells = [[value.replace("\n", " ") for value in row] for row in cells]
     widths = [max([len(v)] + [len(row[i]) for row in cells]) for i, v in enumerate(variables)]
     line = "+".join("-" * (w + 2) for w in widths)
