@@ -273,6 +273,23 @@ def _claim_content(add: _Sink, claim: Claim, parts: iris.ClaimIris, document: st
         add(node, _c("route"), _string(claim.route))
 
 
+def _standard_terms(add: _Sink, claim: Claim, parts: iris.ClaimIris, document: str, anchor: str) -> None:
+    """Add the claim in the standard terms a reader knows first: RDF, Biolink, PROV, Web Annotation (see docs)."""
+    node = _iri(parts.node)
+    for cls in (_n("rdf", "Statement"), _n("biolink", "Association"), _n("prov", "Entity")):
+        add(node, RDF_TYPE, cls)
+    for part, value in (("subject", claim.subject), ("predicate", claim.predicate),
+                        ("object", claim.object if claim.object is not None else parts.quantity)):
+        add(node, _n("rdf", part), _iri(value))
+    for prov, value in (("wasAttributedTo", _iri(claim.attributed_to) if claim.attributed_to else document),
+                        ("wasQuotedFrom", document), ("wasDerivedFrom", anchor)):
+        add(node, _n("prov", prov), value)
+    annotation = _iri(parts.annotation)
+    for prop, value in ((RDF_TYPE, _n("oa", "Annotation")), (_n("oa", "motivatedBy"), _n("oa", "describing")),
+                        (_n("oa", "hasTarget"), anchor), (_n("oa", "hasBody"), node)):
+        add(annotation, prop, value)
+
+
 def _anchor(add: _Sink, claim: Claim, parts: iris.ClaimIris, document: str) -> str:
     anchor, quote, position = _iri(parts.anchor), _iri(parts.quote), _iri(parts.position)
     add(anchor, RDF_TYPE, _n("oa", "SpecificResource"))
@@ -333,9 +350,12 @@ def claim_lines(claim: Claim, ids: Mapping[str, str]) -> ClaimLines:
     add(node, _c("status"), _string(claim.status))
     if claim.note:
         add(node, _n("rdfs", "comment"), _string(claim.note))
-    for relation, targets in (("supports", claim.supports), ("challenges", claim.challenges)):
+    for relation, cito, targets in (("supports", "supports", claim.supports),
+                                    ("challenges", "disputes", claim.challenges)):
         for target in targets:
             add(node, _c(relation), _iri(ids[target]))
+            add(node, _n("cito", cito), _iri(ids[target]))
+    _standard_terms(add, claim, parts, document, anchor)
 
     # Nanopublication view.
     add = _sink(out, head)

@@ -48,7 +48,7 @@ _CLAIM = f"{ID}claim/"
 _NANOPUB = f"{ID}np/"
 #: What follows the statement node's IRI in the IRIs of its parts, and the nanopublication's in its graphs'.
 _STATEMENT_PARTS = {"node": "", "quantity": "/quantity", "anchor": "/anchor", "quote": "/anchor/quote",
-                    "position": "/anchor/position"}
+                    "position": "/anchor/position", "annotation": "/annotation"}
 _NANOPUB_PARTS = {"nanopub": "", "head": "/head", "assertion": "/assertion", "provenance": "/provenance",
                   "pubinfo": "/pubinfo"}
 
@@ -153,6 +153,7 @@ class ClaimIris:
         anchor: the Web Annotation anchor (a ``oa:SpecificResource`` of the document).
         quote: the anchor's text quote selector.
         position: the anchor's text position selector.
+        annotation: the Web Annotation whose target is the anchor and whose body is the statement node.
         nanopub: the nanopublication.
         head: the nanopublication's head graph.
         assertion: its assertion graph.
@@ -166,6 +167,7 @@ class ClaimIris:
     anchor: str
     quote: str
     position: str
+    annotation: str
     nanopub: str
     head: str
     assertion: str
@@ -174,8 +176,9 @@ class ClaimIris:
 
     @property
     def statement_subjects(self) -> tuple[str, ...]:
-        """Return the subjects of the claim's statement view: the node, its quantity, anchor and selectors."""
-        return self.node, self.quantity, self.anchor, self.quote, self.position
+        """Return the subjects of the claim's statement view: the node, its quantity, anchor, selectors and
+        annotation."""
+        return self.node, self.quantity, self.anchor, self.quote, self.position, self.annotation
 
     @property
     def graphs(self) -> tuple[str, ...]:

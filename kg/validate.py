@@ -39,7 +39,7 @@ RDFS_LABEL = PREFIXES["rdfs"] + "label"
 SKOS_DEFINITION = PREFIXES["skos"] + "definition"
 #: Vocabularies whose terms may appear as predicates and classes beside the project's own.
 STANDARD_NAMESPACES = tuple(PREFIXES[p] for p in (
-    "rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "prov", "oa", "np", "npx", "biolink", "schema", "foaf",
+    "rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "prov", "oa", "cito", "np", "npx", "biolink", "schema", "foaf",
     "dcat", "void", "vann", "sh",
 ))
 #: The roles a term can be used in, from the one a problem names first.

@@ -67,6 +67,7 @@ PREFIXES: dict[str, str] = {
     "dcterms": "http://purl.org/dc/terms/",
     "prov": "http://www.w3.org/ns/prov#",
     "oa": "http://www.w3.org/ns/oa#",
+    "cito": "http://purl.org/spar/cito/",
     "np": "http://www.nanopub.org/nschema#",
     "npx": "http://purl.org/nanopub/x/",
     "sh": "http://www.w3.org/ns/shacl#",

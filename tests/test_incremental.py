@@ -98,7 +98,7 @@ def test_a_second_build_with_no_change_leaves_the_store_alone(
 
     assert code == 0
     assert err[0] == "up to date: no document, claim, entity or ontology changed since the last build"
-    assert err[1].startswith(f"unchanged {built}: 3 documents, 58 entities, 69 claims, 6,152 quads in ")
+    assert err[1].startswith(f"unchanged {built}: 3 documents, 58 entities, 69 claims, 7,076 quads in ")
     assert {p.name: p.stat().st_mtime_ns for p in built.iterdir()} == before
 
 
@@ -114,7 +114,7 @@ def test_modality_edit_rebuilds_one_document(data_copy: Path, built: Path, capsy
 
     assert code == 0, err
     assert err[0] == f"incremental build: 1 document changed ({ARTICLE})"
-    assert err[1].startswith(f"built {built}: 3 documents, 58 entities, 69 claims, 6,152 quads in ")
+    assert err[1].startswith(f"built {built}: 3 documents, 58 entities, 69 claims, 7,076 quads in ")
     after = _nquads(built)
     changed = set(before.splitlines()) ^ set(after.splitlines())
     assert {line.split(b" ")[2] for line in changed} == {b"<https://w3id.org/cekg/vocab#Hedged>",

@@ -17,7 +17,7 @@ ID = "https://w3id.org/cekg/id/"
 
 #: Text that builds the IRI of a claim's part: an id prefix (``claim/``, ``np/``) or the suffix of a part. HTML's
 #: ``</head>`` is not one, nor ``/header``, nor the ``claims/`` folder.
-_PART = re.compile(r"(?<![\w.-])(?:claim|np)/|(?<![<\w])/(?:quantity|anchor|quote|position|head|assertion"
+_PART = re.compile(r"(?<![\w.-])(?:claim|np)/|(?<![<\w])/(?:quantity|anchor|quote|position|annotation|head|assertion"
                    r"|provenance|pubinfo)\b")
 #: The names of a nanopublication's graphs, which a loop may join to its IRI one by one.
 _GRAPH_NAMES = {"head", "assertion", "provenance", "pubinfo"}
@@ -31,6 +31,7 @@ def test_the_iris_of_a_known_key() -> None:
         anchor=f"{ID}claim/{KEY}/anchor",
         quote=f"{ID}claim/{KEY}/anchor/quote",
         position=f"{ID}claim/{KEY}/anchor/position",
+        annotation=f"{ID}claim/{KEY}/annotation",
         nanopub=f"{ID}np/{KEY}",
         head=f"{ID}np/{KEY}/head",
         assertion=f"{ID}np/{KEY}/assertion",
@@ -44,7 +45,7 @@ def test_the_iris_of_a_known_key() -> None:
 def test_the_key_comes_back_from_every_iri_of_the_claim() -> None:
     parts = claim_iris(KEY)
     iris = [getattr(parts, field.name) for field in fields(parts) if field.name != "key"]
-    assert len(set(iris)) == 10
+    assert len(set(iris)) == 11
     assert {key_of(iri) for iri in iris} == {KEY}
     assert set(parts.statement_subjects) | set(parts.graphs) <= set(iris)
 
