@@ -23,7 +23,7 @@ from ..model import Entity
 from ..vocab import EntityType
 from .newterms import find_new_names, proposed_entity
 from .ontologies import OntologyIndex, OntologyMatch, Scope
-from .sentences import Token, stem, tokenize
+from .sentences import Token, joined, stem, tokenize
 
 __all__ = ["Candidate", "Lexicon", "Mention", "find_candidates"]
 
@@ -256,7 +256,7 @@ class Lexicon:
             token = tokens[index]
             if token.norm != word or (capitals and not _capitals(token.text)):
                 return None
-            if offset and not _joined(tokens, words[position + offset - 1], index):
+            if offset and not joined(tokens, words[position + offset - 1], index):
                 return None
         return stop
 
@@ -284,15 +284,6 @@ class Lexicon:
                                  tuple(sorted(own)), loose=True))
         return found
 
-
-def _joined(tokens: Sequence[Token], before: int, after: int) -> bool:
-    """Whether two words are separated only by spaces, or by one hyphen or slash touching both."""
-    if after - before == 1:
-        return True
-    if after - before > 2:
-        return False
-    mark = tokens[before + 1]
-    return mark.text in "-/\u2010" and tokens[before].end == mark.start and mark.end == tokens[after].start
 
 
 def _smallest_window(lists: list[list[int]]) -> tuple[int, int] | None:

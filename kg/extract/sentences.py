@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["CONTEXT_LIMIT", "Segment", "SegmentKind", "Token", "segments", "sentence_around", "stem", "tokenize"]
+__all__ = ["CONTEXT_LIMIT", "Segment", "SegmentKind", "Token", "joined", "segments", "sentence_around", "stem",
+           "tokenize"]
 
 
 class SegmentKind(StrEnum):
@@ -319,3 +320,13 @@ def sentence_around(text: str, start: int, end: int, quote: str = "") -> tuple[s
     if finish < len(text) and finish - end >= CONTEXT_LIMIT:
         after += "…"
     return before, text[start:end], after
+
+
+def joined(tokens: Sequence[Token], before: int, after: int) -> bool:
+    """Whether two words are separated only by spaces, or by one hyphen or slash touching both."""
+    if after - before == 1:
+        return True
+    if after - before > 2:
+        return False
+    mark = tokens[before + 1]
+    return mark.text in "-/\u2010" and tokens[before].end == mark.start and mark.end == tokens[after].start

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ...vocab import EntityType
-from ..sentences import Token, tokenize
+from ..sentences import Token, joined, tokenize
 from .sources import Scope, SourceTerm
 
 __all__ = ["FORMAT", "OntologyIndex", "OntologyMatch", "OntologyTerm"]
@@ -287,7 +287,7 @@ def _match(name: _Name, tokens: Sequence[Token], words: list[int], position: int
         token = tokens[index]
         if token.norm != word or index in skip:
             return None
-        if offset and not _joined(tokens, words[position + offset - 1], index):
+        if offset and not joined(tokens, words[position + offset - 1], index):
             return None
     first = tokens[words[position]].text
     if name.acronym and not _capitals(first):
@@ -296,12 +296,3 @@ def _match(name: _Name, tokens: Sequence[Token], words: list[int], position: int
         return None
     return stop
 
-
-def _joined(tokens: Sequence[Token], before: int, after: int) -> bool:
-    """Whether two words are separated only by spaces, or by one hyphen or slash touching both."""
-    if after - before == 1:
-        return True
-    if after - before > 2:
-        return False
-    mark = tokens[before + 1]
-    return mark.text in "-/\u2010" and tokens[before].end == mark.start and mark.end == tokens[after].start
