@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,6 +12,8 @@ import pytest
 from kg.build import corpus_quads
 from kg.corpus import Corpus, load_corpus
 from kg.store import open_store, write_store
+
+from .servers import KG, Spawned, free_port, spawn, stop, wait_until_up
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
@@ -44,3 +46,21 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+@pytest.fixture()
+def start(built_store: Path, tmp_path: Path) -> Iterator[Callable[..., Spawned]]:
+    """Start a `kg serve` (over the built store, or ``store=``) with extra options; every one is stopped at the end."""
+    started: list[Spawned] = []
+
+    def run(*options: str, store: Path = built_store) -> Spawned:
+        port = free_port()
+        command = [*KG, "serve", "--store", str(store), "--port", str(port), "--quiet", *options]
+        server = spawn(command, port=port, log=tmp_path / f"serve-{len(started)}.log")
+        started.append(server)
+        wait_until_up(server)
+        return server
+
+    yield run
+    for server in started:
+        stop(server)

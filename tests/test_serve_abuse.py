@@ -27,24 +27,6 @@ TRUE = b'{"head":{},"boolean":true}'
 Start = Callable[..., Spawned]
 
 
-@pytest.fixture()
-def start(built_store: Path, tmp_path: Path) -> Iterator[Start]:
-    """Start a `kg serve` over the built store with extra options; every one started is stopped at the end."""
-    started: list[Spawned] = []
-
-    def run(*options: str) -> Spawned:
-        port = free_port()
-        command = [*KG, "serve", "--store", str(built_store), "--port", str(port), "--quiet", *options]
-        server = spawn(command, port=port, log=tmp_path / f"serve-{len(started)}.log")
-        started.append(server)
-        wait_until_up(server)
-        return server
-
-    yield run
-    for server in started:
-        stop(server)
-
-
 @pytest.fixture(scope="module")
 def shared(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Spawned]:
     """One `kg serve` with the default options, for the tests that do not stop or overload it."""

@@ -10,17 +10,14 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 
 from kg.build import corpus_quads
 from kg.corpus import Corpus
 from kg.store import write_store
 
-from .servers import KG, Spawned, free_port, spawn, stop, wait_until_up
 from .test_serve_abuse import ASK, TRUE, Start, answers, children, exchange, get, post, workers_of
 
 # Every triple of the store with every other, three times over: runs for hours, in little memory.
@@ -28,23 +25,6 @@ ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 # Every pair of triples, sorted: its memory grows by hundreds of megabytes a second.
 HUNGRY = "SELECT ?a ?b ?c WHERE { ?a ?p ?b . ?c ?q ?d } ORDER BY ?a ?c ?b LIMIT 1"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-
-@pytest.fixture()
-def start(built_store: Path, tmp_path: Path) -> Iterator[Start]:
-    started: list[Spawned] = []
-
-    def run(*options: str, store: Path = built_store) -> Spawned:
-        port = free_port()
-        command = [*KG, "serve", "--store", str(store), "--port", str(port), "--quiet", *options]
-        server = spawn(command, port=port, log=tmp_path / f"serve-{len(started)}.log")
-        started.append(server)
-        wait_until_up(server)
-        return server
-
-    yield run
-    for server in started:
-        stop(server)
 
 
 def _cpu_seconds(pid: int) -> float:
