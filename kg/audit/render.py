@@ -55,18 +55,13 @@ def reason_words(reason: Reason, labels: Mapping[str, str], ids: Mapping[str, st
     return f"{what}: {reason.change:+d}"
 
 
-def _kinds(evidence: Evidence) -> dict[str, DocumentKind | None]:
-    return {c.document.iri: c.document.kind for c in evidence.claims}
-
-
 def _ids(evidence: Evidence) -> dict[str, str]:
     return {c.record.iri: c.record.identifier for c in evidence.claims}
 
 
-def _row(claim: AuditedClaim, evidence: Evidence, ids: Mapping[str, str],
-         kinds: Mapping[str, DocumentKind | None] | None = None) -> dict[str, Any]:
+def _row(claim: AuditedClaim, evidence: Evidence, ids: Mapping[str, str]) -> dict[str, Any]:
     record, labels = claim.record, evidence.labels
-    kinds = kinds if kinds is not None else {claim.document.iri: claim.document.kind}
+    kinds = {claim.document.iri: claim.document.kind}  # a claim's start is caused by its own document
     return {
         "id": record.identifier,
         "iri": record.iri,
